@@ -1,0 +1,69 @@
+import yargs, { type Argv } from 'yargs';
+import { KeywardError } from '../errors.js';
+import { TOOL_VERSION } from '../version.js';
+import { rulesCommand } from './rules-command.js';
+import { scanCommand } from './scan-command.js';
+import { closest } from './suggest.js';
+
+function buildCli(argv: string[]): Argv {
+  const cli: Argv = yargs(argv);
+  return cli
+    .scriptName('keyward')
+    .usage('$0 <command> [options]\n\nFind leaked API keys in files and git history; issue keys that are easy to find and revoke.')
+    .command(scanCommand)
+    .command(rulesCommand)
+    .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
+    .demandCommand(1, 'name a command, e.g. keyward scan')
+    .recommendCommands()
+    .strict()
+    .version(TOOL_VERSION)
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new KeywardError(withSuggestion(message ?? 'invalid usage', cli), { hint: 'run keyward --help (or keyward <command> --help)' });
+    });
+}
+
+/** `Unknown argument: fromat` becomes `… (did you mean --format?)`. */
+function withSuggestion(message: string, instance: Argv): string {
+  const command = /^Did you mean (.+)\?$/.exec(message);
+  if (command !== null) return `unknown command (did you mean ${command[1]}?)`;
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (unknown === null) return message;
+  const known = Object.keys((instance as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
+  const hints = unknown[1]!
+    .split(', ')
+    .map((word) => {
+      const guess = closest(word.replace(/^-+/, ''), known.filter((key) => key.length > 1));
+      return guess === undefined ? `--${word.replace(/^-+/, '')}` : `--${word.replace(/^-+/, '')} (did you mean --${guess}?)`;
+    });
+  return `unknown option ${hints.join(', ')}`;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // A closed pipe (`keyward scan | head`) is the reader's choice, not a failure.
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  try {
+    await buildCli(argv).parseAsync();
+  } catch (error) {
+    process.exitCode = reportError(error, debug);
+  }
+}
+
+function reportError(error: unknown, debug: boolean): number {
+  if (error instanceof KeywardError) {
+    process.stderr.write(`keyward: error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+    if (debug) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`keyward: internal error: ${message.split('\n')[0]}\n`);
+  process.stderr.write(debug && error instanceof Error ? `${error.stack}\n` : 'hint: run again with --debug for the stack trace, and report it\n');
+  return 2;
+}

@@ -1,0 +1,123 @@
+import type { Argv, CommandModule } from 'yargs';
+import { createEngine } from '../engine/index.js';
+import type { Finding } from '../engine/finding.js';
+import { KeywardError } from '../errors.js';
+import { formatReport, FORMATS, type Format, type Report, type ScanKind } from '../report/index.js';
+import { summaryLine } from '../report/text.js';
+import { loadRules } from '../rules/load.js';
+import { ruleMeta, type Rule } from '../rules/types.js';
+import { collectingSink } from '../scan/sink.js';
+import { emptyStats, type ScanStats } from '../scan/stats.js';
+import { scanWorktree } from '../scan/worktree-scan.js';
+import { emit, parseSize, processIo, type CliIo } from './io.js';
+
+export interface ScanArgs {
+  paths: string[];
+  format: Format;
+  output?: string;
+  rules?: string;
+  redact: boolean;
+  maxFileSize: string | number;
+  threads?: number;
+  ignoreFiles: boolean;
+  quiet: boolean;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = '10MB';
+
+export function scanOptions<T>(yargs: Argv<T>) {
+  return yargs
+    .positional('paths', { type: 'string', array: true, default: ['.'], describe: 'Files or directories to scan; - reads stdin' })
+    .option('format', { alias: 'f', choices: FORMATS, default: 'text' as Format, describe: 'Report format' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE instead of stdout' })
+    .option('rules', { type: 'string', describe: 'Load rules from DIR (or one YAML file) instead of the built-in rules' })
+    .option('redact', { type: 'boolean', default: true, describe: 'Redact secrets in reports; --no-redact prints them in full for local triage' })
+    .option('max-file-size', { type: 'string', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip (and warn about) larger files, e.g. 10MB' })
+    .option('threads', { type: 'number', describe: 'Worker threads (default: one per core; 1 scans on the main thread)' })
+    .option('ignore-files', { type: 'boolean', default: true, describe: 'Honour .gitignore and .keywardignore; --no-ignore-files scans everything' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary or progress on stderr' });
+}
+
+export const scanCommand: CommandModule<object, ScanArgs> = {
+  command: 'scan [paths..]',
+  describe: 'Scan files and directories for leaked keys',
+  builder: (yargs) =>
+    scanOptions(yargs)
+      .example('$0 scan', 'Scan the current directory (honours .gitignore)')
+      .example('$0 scan src config.yml --format sarif -o keyward.sarif', 'Scan two paths, write SARIF for GitHub code scanning')
+      .example('cat .env | $0 scan -', 'Scan stdin')
+      .example('$0 scan --no-redact --format json', 'Print secrets in full, for local triage only') as unknown as Argv<ScanArgs>,
+  handler: async (args) => {
+    process.exitCode = await runScan(args, processIo());
+  },
+};
+
+export function loadRuleSet(rulesDir: string | undefined): Rule[] {
+  const rules = loadRules(rulesDir);
+  if (rules.length === 0) throw new KeywardError(`no rules found in ${rulesDir ?? 'the built-in rules'}`);
+  return rules;
+}
+
+/** Runs a scan described by CLI arguments; returns the exit code (0 clean, 1 findings, 2 nothing could be scanned). */
+export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
+  const started = performance.now();
+  const rules = loadRuleSet(args.rules);
+  const maxFileSize = parseSize(args.maxFileSize, '--max-file-size');
+  const sink = collectingSink();
+  let stats: ScanStats;
+  let kind: ScanKind = 'worktree';
+  if (args.paths.length === 1 && args.paths[0] === '-') {
+    kind = 'stdin';
+    stats = await scanStdin(rules, args.redact, sink.finding);
+  } else {
+    if (args.paths.includes('-')) throw new KeywardError('- (stdin) cannot be mixed with other paths');
+    stats = await scanWorktree(
+      args.paths,
+      {
+        rules,
+        maxFileSize,
+        revealSecrets: !args.redact,
+        useIgnoreFiles: args.ignoreFiles,
+        ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
+      },
+      sink,
+    );
+  }
+  return finishScan(io, args, { kind, rules, findings: sink.findings, warnings: sink.warnings, stats, started });
+}
+
+export function finishScan(
+  io: CliIo,
+  args: Pick<ScanArgs, 'format' | 'output' | 'quiet'>,
+  scan: { kind: ScanKind; rules: Rule[]; findings: Finding[]; warnings: string[]; stats: ScanStats; started: number; nothingScanned?: boolean },
+): number {
+  const report: Report = {
+    kind: scan.kind,
+    findings: scan.findings,
+    rules: scan.rules.map(ruleMeta),
+    stats: scan.stats,
+    warnings: scan.warnings,
+    durationMs: performance.now() - scan.started,
+  };
+  for (const warning of scan.warnings) io.stderr(`keyward: warning: ${warning}\n`);
+  emit(io, formatReport(report, args.format, { color: io.color && args.output === undefined }), args.output);
+  if (!args.quiet && (args.format !== 'text' || args.output !== undefined)) io.stderr(`keyward: ${summaryLine(report)}\n`);
+  const nothingScanned =
+    scan.nothingScanned ?? (scan.stats.filesScanned === 0 && scan.stats.blobsScanned === 0 && scan.warnings.length > 0 && scan.stats.filesBinary === 0);
+  if (scan.findings.length > 0) return 1;
+  return nothingScanned ? 2 : 0;
+}
+
+async function scanStdin(rules: Rule[], redact: boolean, onFinding: (finding: Finding) => void): Promise<ScanStats> {
+  const { scanChunk } = await import('../engine/index.js');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const data = Buffer.concat(chunks);
+  const stats = emptyStats();
+  const findings = scanChunk(createEngine(rules, { revealSecrets: !redact }), data, { path: '-' }, stats);
+  stats.filesScanned = 1;
+  stats.bytesScanned = data.length;
+  stats.findings = findings.length;
+  findings.forEach(onFinding);
+  return stats;
+}

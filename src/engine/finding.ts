@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import type { Severity } from '../rules/types.js';
+import type { Detection } from './detect.js';
+import { stripLiteralPrefix } from './detect.js';
+
+export type VerificationStatus = 'live' | 'revoked' | 'unknown' | 'unverified';
+
+/** Where a chunk came from. Sources fill it in; the engine copies it onto findings untouched. */
+export interface Origin {
+  /** POSIX path relative to the scan root (`-` for stdin). */
+  path: string;
+  /** Set for history and staged scans (issue: git sources). */
+  commit?: CommitInfo;
+  blob?: string;
+}
+
+export interface CommitInfo {
+  sha: string;
+  authorName: string;
+  authorEmail: string;
+  date: string;
+  subject: string;
+}
+
+export interface Appearance {
+  commit: string;
+  path: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  name: string;
+  severity: Severity;
+  path: string;
+  /** 1-based; columns count UTF-16 code units; end exclusive. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Redacted unless the scan was asked to reveal secrets. */
+  secret: string;
+  secretSha256: string;
+  /** sha256(ruleId, secretSha256, path): stable when lines move, changes when the key or file changes. */
+  fingerprint: string;
+  verification: VerificationStatus;
+  commit?: CommitInfo;
+  blob?: string;
+  appearances?: Appearance[];
+  appearanceCount?: number;
+  /** How the secret was decoded before it matched (e.g. `base64`), when it was. */
+  decoded?: string[];
+}
+
+export function sha256Hex(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function fingerprintOf(ruleId: string, secretSha256: string, path: string): string {
+  return sha256Hex(`keyward/v1\0${ruleId}\0${secretSha256}\0${path}`);
+}
+
+/** A fingerprint of content only, for history where the path or line may not exist at HEAD. */
+export function contentFingerprintOf(ruleId: string, secretSha256: string): string {
+  return sha256Hex(`keyward/content/v1\0${ruleId}\0${secretSha256}`);
+}
+
+const VISIBLE_BODY_CHARACTERS = 4;
+const MAX_VISIBLE_PREFIX = 32;
+
+/**
+ * `sk_live_51Hq…` : the rule's literal prefix plus at most 4 characters, never more than a quarter of the
+ * secret's random part. Enough to tell two keys apart in a report, far too little to use one.
+ */
+export function redact(secret: string, literalPrefixLength: number): string {
+  const prefix = secret.slice(0, Math.min(literalPrefixLength, MAX_VISIBLE_PREFIX));
+  const body = secret.slice(literalPrefixLength);
+  const visible = Math.min(VISIBLE_BODY_CHARACTERS, Math.floor(body.length / 4));
+  return `${prefix}${body.slice(0, visible)}…`.replace(/\s+/g, ' ');
+}
+
+/** Maps byte offsets of one chunk to 1-based lines and UTF-16 columns, indexing newlines only once. */
+export class LineIndex {
+  readonly #data: Buffer;
+  #newlines: number[] | undefined;
+
+  constructor(data: Buffer) {
+    this.#data = data;
+  }
+
+  position(offset: number): { line: number; column: number } {
+    const newlines = (this.#newlines ??= indexNewlines(this.#data));
+    let low = 0;
+    let high = newlines.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (newlines[mid]! < offset) low = mid + 1;
+      else high = mid;
+    }
+    const lineStart = low === 0 ? 0 : newlines[low - 1]! + 1;
+    return { line: low + 1, column: this.#data.toString('utf8', lineStart, offset).length + 1 };
+  }
+
+  /** The full text of the line holding `offset` and of the line before it (for inline ignores). */
+  lineAround(offset: number): { line: string; previous: string } {
+    const newlines = (this.#newlines ??= indexNewlines(this.#data));
+    const { line } = this.position(offset);
+    const start = line === 1 ? 0 : newlines[line - 2]! + 1;
+    const end = newlines[line - 1] ?? this.#data.length;
+    const previousStart = line <= 2 ? 0 : newlines[line - 3]! + 1;
+    return {
+      line: this.#data.toString('utf8', start, end),
+      previous: line === 1 ? '' : this.#data.toString('utf8', previousStart, start - 1),
+    };
+  }
+}
+
+function indexNewlines(data: Buffer): number[] {
+  const newlines: number[] = [];
+  for (let at = data.indexOf(10); at !== -1; at = data.indexOf(10, at + 1)) newlines.push(at);
+  return newlines;
+}
+
+export interface FindingOptions {
+  revealSecrets: boolean;
+}
+
+export function toFinding(detection: Detection, lines: LineIndex, origin: Origin, options: FindingOptions): Finding {
+  const { rule, secret } = detection;
+  const start = lines.position(detection.start);
+  const end = lines.position(detection.end);
+  const secretSha256 = sha256Hex(secret);
+  const literalPrefixLength = secret.length - stripLiteralPrefix(rule, secret).length;
+  return {
+    ruleId: rule.id,
+    name: rule.name,
+    severity: rule.severity,
+    path: origin.path,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+    secret: options.revealSecrets ? secret : redact(secret, literalPrefixLength),
+    secretSha256,
+    fingerprint: fingerprintOf(rule.id, secretSha256, origin.path),
+    verification: 'unverified',
+    ...(origin.commit === undefined ? {} : { commit: origin.commit }),
+    ...(origin.blob === undefined ? {} : { blob: origin.blob }),
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * The only module that imports `re2`. Everything else sees a Matcher: give it bytes, get back which rule
+ * matched where (byte offsets of the secret). It knows nothing of files, git, validators or reports.
+ *
+ * Two stages, both over raw bytes:
+ * 1. the prefilter, an RE2.Set of every rule's keywords (literals, ASCII case-insensitive), answers in one
+ *    DFA pass which rules could match at all. Most chunks stop here.
+ * 2. for each such rule, its exact pattern runs over the chunk.
+ * The Set holds literals only, never the rules' bounded repeats: an exact Set of gitleaks-sized rules grows
+ * a DFA that no longer fits RE2's memory budget and falls back to a crawl. It is sharded past
+ * MAX_KEYWORDS_PER_SET so that a large custom rule set stays fast.
+ */
+import RE2 from 're2';
+import { RuleError } from '../errors.js';
+import type { Rule } from '../rules/types.js';
+
+export interface Candidate {
+  /** Index into the rules the matcher was compiled from. */
+  ruleIndex: number;
+  /** Byte offsets of the secret (the pattern's first capture group) within the chunk. */
+  start: number;
+  end: number;
+}
+
+/** Counters of work done, so a test can hold the prefilter to a budget without timing it. */
+export interface MatcherWork {
+  chunks: number;
+  bytesPrefiltered: number;
+  setPasses: number;
+  exactRuns: number;
+  bytesExactScanned: number;
+}
+
+export interface Matcher {
+  readonly ruleCount: number;
+  readonly prefilterShards: number;
+  readonly work: MatcherWork;
+  /** All matches of all rules in `data`, in no particular order. */
+  find(data: Buffer): Candidate[];
+  /** Matches of one rule only, skipping the prefilter (used by `rules check` and tests). */
+  findWithRule(ruleIndex: number, data: Buffer): Candidate[];
+}
+
+export const MAX_KEYWORDS_PER_SET = 256;
+
+interface CompiledRule {
+  exact: RE2;
+  secretGroup: number;
+}
+
+/** Compiles every pattern with RE2; a pattern RE2 rejects is a RuleError naming the rule and its file. */
+export function compileMatcher(rules: readonly Rule[]): Matcher {
+  const compiled = rules.map(compileRule);
+  const { shards, rulesByKeyword } = compilePrefilter(rules);
+  const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, setPasses: 0, exactRuns: 0, bytesExactScanned: 0 };
+
+  function runExact(ruleIndex: number, data: Buffer, out: Candidate[]): void {
+    const { exact, secretGroup } = compiled[ruleIndex]!;
+    work.exactRuns++;
+    work.bytesExactScanned += data.length;
+    exact.lastIndex = 0;
+    for (;;) {
+      const match = exact.exec(data);
+      if (match === null) break;
+      const span = match.indices?.[secretGroup] ?? match.indices?.[0];
+      if (span !== undefined) out.push({ ruleIndex, start: span[0], end: span[1] });
+      if (match[0].length === 0) exact.lastIndex++;
+    }
+  }
+
+  return {
+    ruleCount: rules.length,
+    prefilterShards: shards.length,
+    work,
+    find(data) {
+      work.chunks++;
+      work.bytesPrefiltered += data.length;
+      const candidates: Candidate[] = [];
+      if (data.length === 0) return candidates;
+      let hitRules: Set<number> | undefined;
+      for (const shard of shards) {
+        work.setPasses++;
+        const hits = shard.set.match(data);
+        for (const keywordIndex of hits) {
+          for (const ruleIndex of rulesByKeyword[shard.firstKeyword + keywordIndex]!) {
+            (hitRules ??= new Set()).add(ruleIndex);
+          }
+        }
+      }
+      if (hitRules === undefined) return candidates;
+      for (const ruleIndex of [...hitRules].sort((a, b) => a - b)) runExact(ruleIndex, data, candidates);
+      return candidates;
+    },
+    findWithRule(ruleIndex, data) {
+      const candidates: Candidate[] = [];
+      runExact(ruleIndex, data, candidates);
+      return candidates;
+    },
+  };
+}
+
+function compileRule(rule: Rule): CompiledRule {
+  let exact: RE2;
+  try {
+    exact = new RE2(rule.pattern, 'gd');
+  } catch (error) {
+    throw new RuleError(
+      rule.source.file,
+      `pattern is not valid RE2 syntax (${error instanceof Error ? error.message : String(error)}); RE2 has no lookaround or backreferences`,
+      rule.source.line,
+      rule.id,
+    );
+  }
+  return { exact, secretGroup: countGroups(rule.pattern) > 0 ? 1 : 0 };
+}
+
+/** Number of capture groups: matching the pattern or'ed with the empty string yields one slot per group. */
+function countGroups(pattern: string): number {
+  const probe = new RE2(`(?:${pattern})|`).exec('');
+  return probe === null ? 0 : probe.length - 1;
+}
+
+interface PrefilterShard {
+  set: InstanceType<typeof RE2.Set>;
+  firstKeyword: number;
+}
+
+function compilePrefilter(rules: readonly Rule[]): { shards: PrefilterShard[]; rulesByKeyword: number[][] } {
+  const indexOfKeyword = new Map<string, number>();
+  const keywords: string[] = [];
+  const rulesByKeyword: number[][] = [];
+  rules.forEach((rule, ruleIndex) => {
+    for (const keyword of rule.keywords) {
+      const folded = keyword.toLowerCase();
+      let index = indexOfKeyword.get(folded);
+      if (index === undefined) {
+        index = keywords.length;
+        indexOfKeyword.set(folded, index);
+        keywords.push(folded);
+        rulesByKeyword.push([]);
+      }
+      const owners = rulesByKeyword[index]!;
+      if (!owners.includes(ruleIndex)) owners.push(ruleIndex);
+    }
+  });
+  const shards: PrefilterShard[] = [];
+  for (let first = 0; first < keywords.length; first += MAX_KEYWORDS_PER_SET) {
+    const patterns = keywords.slice(first, first + MAX_KEYWORDS_PER_SET).map(escapeLiteral);
+    shards.push({ set: new RE2.Set(patterns, 'i'), firstKeyword: first });
+  }
+  return { shards, rulesByKeyword };
+}
+
+function escapeLiteral(literal: string): string {
+  return literal.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}

@@ -1,0 +1,20 @@
+import { formatJson, formatJsonl } from './json.js';
+import { formatSarif } from './sarif.js';
+import { formatText } from './text.js';
+import type { Format, Report } from './types.js';
+
+export function formatReport(report: Report, format: Format, options: { color: boolean }): string {
+  switch (format) {
+    case 'json':
+      return formatJson(report);
+    case 'jsonl':
+      return formatJsonl(report);
+    case 'sarif':
+      return formatSarif(report);
+    case 'text':
+      return formatText(report, options);
+  }
+}
+
+export type { Format, Report, ScanKind } from './types.js';
+export { FORMATS } from './types.js';

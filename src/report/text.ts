@@ -1,0 +1,69 @@
+import type { Finding } from '../engine/finding.js';
+import type { Severity } from '../rules/types.js';
+import { formatBytes } from '../scan/scan-file.js';
+import type { Report } from './types.js';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+const SEVERITY_COLOR: Record<Severity, string> = {
+  critical: '\x1b[1;31m',
+  high: '\x1b[31m',
+  medium: '\x1b[33m',
+  low: '\x1b[36m',
+  info: '\x1b[2m',
+};
+
+/** Readable output, grouped by file (or by commit and path in history scans), then a one-line summary. */
+export function formatText(report: Report, options: TextOptions): string {
+  const paint = (code: string, text: string) => (options.color ? `${code}${text}\x1b[0m` : text);
+  const groups = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    const key = finding.commit ? `${finding.path} @ ${finding.commit.sha.slice(0, 12)}` : finding.path;
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = []));
+    group.push(finding);
+  }
+  const lines: string[] = [];
+  for (const [key, findings] of groups) {
+    lines.push(paint('\x1b[1m', key));
+    const first = findings[0]!;
+    if (first.commit) {
+      lines.push(`  ${paint('\x1b[2m', `commit ${first.commit.sha.slice(0, 12)} by ${first.commit.authorName} <${first.commit.authorEmail}> on ${first.commit.date}: ${first.commit.subject}`)}`);
+    }
+    for (const finding of findings) {
+      const where = `${finding.line}:${finding.column}`.padEnd(9);
+      const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(8));
+      const status = finding.verification === 'unverified' ? '' : `  [${finding.verification}]`;
+      const decoded = finding.decoded ? `  (decoded: ${finding.decoded.join(' > ')})` : '';
+      lines.push(`  ${where} ${severity} ${finding.ruleId}  ${finding.secret}${status}${decoded}`);
+      if (finding.appearanceCount !== undefined && finding.appearanceCount > 1) {
+        lines.push(`  ${' '.repeat(9)} also in ${finding.appearanceCount - 1} other commit/path pair(s)`);
+      }
+    }
+    lines.push('');
+  }
+  lines.push(summaryLine(report));
+  return `${lines.join('\n')}\n`;
+}
+
+export function summaryLine(report: Report): string {
+  const { stats } = report;
+  const counts = SEVERITY_ORDER.map((severity) => [severity, report.findings.filter((f) => f.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => `${count} ${severity}`);
+  const files = new Set(report.findings.map((f) => f.path)).size;
+  const head =
+    report.findings.length === 0
+      ? 'no secrets found'
+      : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${counts.join(', ')}) in ${files} file${files === 1 ? '' : 's'}`;
+  const scanned = stats.blobsScanned > 0 ? `${stats.blobsScanned} blobs` : `${stats.filesScanned} files`;
+  const skipped = [
+    stats.filesBinary > 0 ? `${stats.filesBinary} binary` : '',
+    stats.filesTooLarge > 0 ? `${stats.filesTooLarge} over the size limit` : '',
+    stats.filesUnreadable > 0 ? `${stats.filesUnreadable} unreadable` : '',
+  ].filter(Boolean);
+  return `${head}; scanned ${scanned}, ${formatBytes(stats.bytesScanned)} in ${(report.durationMs / 1000).toFixed(2)} s${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}`;
+}

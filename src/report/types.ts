@@ -1,0 +1,18 @@
+import type { Finding } from '../engine/finding.js';
+import type { RuleMeta } from '../rules/types.js';
+import type { ScanStats } from '../scan/stats.js';
+
+export type ScanKind = 'worktree' | 'history' | 'staged' | 'stdin';
+
+/** Everything a reporter may look at: plain data, no engine, no files. */
+export interface Report {
+  kind: ScanKind;
+  findings: Finding[];
+  rules: RuleMeta[];
+  stats: ScanStats;
+  warnings: string[];
+  durationMs: number;
+}
+
+export type Format = 'text' | 'json' | 'jsonl' | 'sarif';
+export const FORMATS: readonly Format[] = ['text', 'json', 'jsonl', 'sarif'];

@@ -1,0 +1,173 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { RuleError, describeFsError } from '../errors.js';
+import type { ChecksumValidator, Precision, Rule, Severity } from './types.js';
+
+export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
+const RULE_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rule.schema.json', import.meta.url));
+
+let validateRuleFile: ReturnType<Ajv['compile']> | undefined;
+
+function ruleFileValidator(): ReturnType<Ajv['compile']> {
+  if (validateRuleFile === undefined) {
+    const schema = JSON.parse(readFileSync(RULE_SCHEMA_PATH, 'utf8')) as object;
+    validateRuleFile = new Ajv({ allErrors: false, strict: true }).compile(schema);
+  }
+  return validateRuleFile;
+}
+
+interface RawRule {
+  id: string;
+  name: string;
+  description: string;
+  severity: Severity;
+  precision?: Precision;
+  tags?: string[];
+  keywords: string[];
+  pattern: string;
+  entropy?: number;
+  validator?: { kind: 'crc32-base62'; covers?: 'after-prefix' | 'whole' };
+  allow_placeholders?: boolean;
+  references?: string[];
+  examples: { text: string; secret: string }[];
+  negative_examples: string[];
+}
+
+/** Every `*.yml`/`*.yaml` file in `dir` (sorted, so rule order is stable), or `dir` itself if it is a file. */
+export function ruleFilesIn(dir: string): string[] {
+  let stats;
+  try {
+    stats = statSync(dir);
+  } catch (error) {
+    throw new RuleError(dir, `cannot read rules: ${describeFsError(error)}`);
+  }
+  if (stats.isFile()) return [dir];
+  return readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** Parses and schema-checks one rule file. Patterns are not compiled here (that is the matcher's job). */
+export function parseRuleFile(file: string, text?: string): Rule[] {
+  let source: string;
+  try {
+    source = text ?? readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new RuleError(file, `cannot read: ${describeFsError(error)}`);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const syntaxError = document.errors[0];
+  if (syntaxError !== undefined) {
+    const line = lineCounter.linePos(syntaxError.pos[0]).line;
+    throw new RuleError(file, `invalid YAML: ${firstLine(syntaxError.message)}`, line);
+  }
+  const data: unknown = document.toJS();
+  const validate = ruleFileValidator();
+  if (!validate(data)) {
+    const error = validate.errors![0]!;
+    const { line, ruleId } = locate(document, lineCounter, error.instancePath, data);
+    throw new RuleError(file, describeSchemaError(error), line, ruleId);
+  }
+  const raw = (data as { rules: RawRule[] }).rules;
+  return raw.map((rule, index) => toRule(rule, file, lineOf(document, lineCounter, ['rules', index])));
+}
+
+function toRule(raw: RawRule, file: string, line: number): Rule {
+  const validator: ChecksumValidator | undefined =
+    raw.validator === undefined ? undefined : { kind: raw.validator.kind, covers: raw.validator.covers ?? 'after-prefix' };
+  return {
+    id: raw.id,
+    name: raw.name,
+    description: raw.description.trim(),
+    severity: raw.severity,
+    precision: raw.precision ?? (validator === undefined ? 'high' : 'very-high'),
+    tags: raw.tags ?? [],
+    keywords: raw.keywords,
+    pattern: raw.pattern,
+    ...(raw.entropy === undefined ? {} : { entropy: raw.entropy }),
+    ...(validator === undefined ? {} : { validator }),
+    allowPlaceholders: raw.allow_placeholders ?? false,
+    references: raw.references ?? [],
+    examples: raw.examples,
+    negativeExamples: raw.negative_examples,
+    source: { file, line },
+  };
+}
+
+/** Loads every rule file in `dir`; a duplicate id is an error naming both places. */
+export function loadRules(dir: string = DEFAULT_RULES_DIR): Rule[] {
+  const rules: Rule[] = [];
+  const seen = new Map<string, Rule>();
+  for (const file of ruleFilesIn(dir)) {
+    for (const rule of parseRuleFile(file)) {
+      const earlier = seen.get(rule.id);
+      if (earlier !== undefined) {
+        throw new RuleError(
+          rule.source.file,
+          `duplicate rule id (first defined at ${basename(earlier.source.file)}:${earlier.source.line})`,
+          rule.source.line,
+          rule.id,
+        );
+      }
+      seen.set(rule.id, rule);
+      rules.push(rule);
+    }
+  }
+  return rules;
+}
+
+function describeSchemaError(error: ErrorObject): string {
+  const field = error.instancePath === '' ? 'file' : error.instancePath.slice(1).replaceAll('/', '.');
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${field}: unknown field '${(error.params as { additionalProperty: string }).additionalProperty}'`;
+    case 'required':
+      return `${field}: missing required field '${(error.params as { missingProperty: string }).missingProperty}'`;
+    case 'enum':
+      return `${field}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+    default:
+      return `${field}: ${error.message ?? 'is invalid'}`;
+  }
+}
+
+function locate(
+  document: Document,
+  lineCounter: LineCounter,
+  instancePath: string,
+  data: unknown,
+): { line: number | undefined; ruleId: string | undefined } {
+  const path = instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  let ruleId: string | undefined;
+  if (path[0] === 'rules' && typeof path[1] === 'number') {
+    const rule = (data as { rules?: { id?: unknown }[] }).rules?.[path[1]];
+    if (typeof rule?.id === 'string') ruleId = rule.id;
+  }
+  return { line: lineOf(document, lineCounter, path), ruleId };
+}
+
+/** The line of the deepest node along `path` that exists. */
+function lineOf(document: Document, lineCounter: LineCounter, path: (string | number)[]): number {
+  let node: unknown = document.contents;
+  let best: Node | undefined = node as Node | undefined;
+  for (const key of path) {
+    if (isMap(node)) node = node.get(key, true);
+    else if (isSeq(node)) node = node.get(key as number, true);
+    else break;
+    if (node === undefined) break;
+    best = node as Node;
+  }
+  const offset = best?.range?.[0] ?? 0;
+  return lineCounter.linePos(offset).line;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}

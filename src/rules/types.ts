@@ -1,0 +1,43 @@
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type Precision = 'very-high' | 'high' | 'medium' | 'low';
+
+export interface ChecksumValidator {
+  kind: 'crc32-base62';
+  covers: 'after-prefix' | 'whole';
+}
+
+export interface RuleExample {
+  text: string;
+  secret: string;
+}
+
+/** A rule as data: what the YAML says, plus where it came from. Nothing here is compiled. */
+export interface Rule {
+  id: string;
+  name: string;
+  description: string;
+  severity: Severity;
+  precision: Precision;
+  tags: string[];
+  keywords: string[];
+  pattern: string;
+  entropy?: number;
+  validator?: ChecksumValidator;
+  allowPlaceholders: boolean;
+  references: string[];
+  examples: RuleExample[];
+  negativeExamples: string[];
+  /** Where the rule was defined, for error messages. */
+  source: { file: string; line: number };
+}
+
+/** What reporters need to know about a rule; plain data that crosses worker boundaries. */
+export type RuleMeta = Pick<
+  Rule,
+  'id' | 'name' | 'description' | 'severity' | 'precision' | 'tags' | 'references'
+>;
+
+export function ruleMeta(rule: Rule): RuleMeta {
+  const { id, name, description, severity, precision, tags, references } = rule;
+  return { id, name, description, severity, precision, tags, references };
+}

@@ -1,0 +1,40 @@
+import type { DropReason } from '../engine/detect.js';
+
+/** Counters every scan keeps; they add up across workers and appear in JSON output. */
+export interface ScanStats {
+  filesScanned: number;
+  bytesScanned: number;
+  filesBinary: number;
+  filesTooLarge: number;
+  filesUnreadable: number;
+  symlinksSkipped: number;
+  pathsIgnored: number;
+  blobsScanned: number;
+  findings: number;
+  dropped: Record<DropReason, number>;
+}
+
+export function emptyStats(): ScanStats {
+  return {
+    filesScanned: 0,
+    bytesScanned: 0,
+    filesBinary: 0,
+    filesTooLarge: 0,
+    filesUnreadable: 0,
+    symlinksSkipped: 0,
+    pathsIgnored: 0,
+    blobsScanned: 0,
+    findings: 0,
+    dropped: { checksum: 0, entropy: 0, placeholder: 0, duplicate: 0 },
+  };
+}
+
+export function addStats(into: ScanStats, from: ScanStats): void {
+  for (const key of Object.keys(from) as (keyof ScanStats)[]) {
+    if (key === 'dropped') {
+      for (const reason of Object.keys(from.dropped) as DropReason[]) into.dropped[reason] += from.dropped[reason];
+    } else {
+      into[key] += from[key];
+    }
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Documentation and template values that look like keys but are not: `xxxx`, `EXAMPLE`, `${VAR}`,
+ * `<your-key>`, `{{ token }}`, one character repeated, a plain ascending run. `body` is the secret
+ * without its literal prefix, so `sk_live_` itself never makes a key look like a placeholder.
+ */
+const PLACEHOLDER_MARKERS = /x{4,}|\*{4,}|\.{3}|example|sample|dummy|placeholder|redacted|your[_-]?(?:api[_-]?)?(?:key|token|secret)|insert[_-]?|replace[_-]?me|changeme|\$\{|\{\{|<[a-z_-]+>|%[a-z_]+%/i;
+
+const SEQUENCES = [
+  '0123456789',
+  'abcdefghijklmnopqrstuvwxyz',
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+];
+
+export function looksLikePlaceholder(body: string): boolean {
+  if (body.length === 0) return true;
+  if (PLACEHOLDER_MARKERS.test(body)) return true;
+  if (isOneRepeatedCharacter(body)) return true;
+  return isPlainSequence(body);
+}
+
+function isOneRepeatedCharacter(body: string): boolean {
+  const first = body[0];
+  for (let i = 1; i < body.length; i++) if (body[i] !== first) return false;
+  return true;
+}
+
+/** `abcdefgh…`, `12345678…`, or a short run repeated (`abcabcabc`, `1234512345`). */
+function isPlainSequence(body: string): boolean {
+  if (body.length < 8) return false;
+  for (const sequence of SEQUENCES) {
+    if (sequence.includes(body.slice(0, 8)) && sequence.includes(body)) return true;
+  }
+  for (let period = 1; period <= 8 && period * 3 <= body.length; period++) {
+    let repeats = true;
+    for (let i = period; i < body.length; i++) {
+      if (body[i] !== body[i - period]) {
+        repeats = false;
+        break;
+      }
+    }
+    if (repeats) return true;
+  }
+  return false;
+}
