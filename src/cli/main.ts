@@ -50,7 +50,8 @@ export async function main(argv: string[]): Promise<void> {
     throw error;
   });
   try {
-    await buildCli(argv).parseAsync();
+    // yargs drops a bare `-`, the usual spelling of "read stdin"; it becomes --stdin.
+    await buildCli(argv.map((arg) => (arg === '-' ? '--stdin' : arg))).parseAsync();
   } catch (error) {
     process.exitCode = reportError(error, debug);
   }

@@ -21,6 +21,7 @@ export interface ScanArgs {
   threads?: number;
   ignoreFiles: boolean;
   quiet: boolean;
+  stdin: boolean;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = '10MB';
@@ -35,6 +36,7 @@ export function scanOptions<T>(yargs: Argv<T>) {
     .option('max-file-size', { type: 'string', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip (and warn about) larger files, e.g. 10MB' })
     .option('threads', { type: 'number', describe: 'Worker threads (default: one per core; 1 scans on the main thread)' })
     .option('ignore-files', { type: 'boolean', default: true, describe: 'Honour .gitignore and .keywardignore; --no-ignore-files scans everything' })
+    .option('stdin', { type: 'boolean', default: false, describe: 'Scan standard input (also spelled -)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary or progress on stderr' });
 }
 
@@ -66,11 +68,11 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   const sink = collectingSink();
   let stats: ScanStats;
   let kind: ScanKind = 'worktree';
-  if (args.paths.length === 1 && args.paths[0] === '-') {
+  if (args.stdin) {
+    if (args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('- (stdin) cannot be mixed with paths');
     kind = 'stdin';
     stats = await scanStdin(rules, args.redact, sink.finding);
   } else {
-    if (args.paths.includes('-')) throw new KeywardError('- (stdin) cannot be mixed with other paths');
     stats = await scanWorktree(
       args.paths,
       {

@@ -14,7 +14,7 @@ let validateRuleFile: ReturnType<Ajv['compile']> | undefined;
 function ruleFileValidator(): ReturnType<Ajv['compile']> {
   if (validateRuleFile === undefined) {
     const schema = JSON.parse(readFileSync(RULE_SCHEMA_PATH, 'utf8')) as object;
-    validateRuleFile = new Ajv({ allErrors: false, strict: true }).compile(schema);
+    validateRuleFile = new Ajv({ allErrors: true, strict: true }).compile(schema);
   }
   return validateRuleFile;
 }
@@ -63,14 +63,21 @@ export function parseRuleFile(file: string, text?: string): Rule[] {
   const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxError = document.errors[0];
   if (syntaxError !== undefined) {
-    const line = lineCounter.linePos(syntaxError.pos[0]).line;
+    let line = lineCounter.linePos(syntaxError.pos[0]).line;
+    if (syntaxError.code === 'MISSING_CHAR' && /quote/.test(syntaxError.message)) {
+      // The parser notices an unclosed quote where the file ends; the user wants the line that opened it.
+      line = lineOfUnclosedQuote(source, line, syntaxError.message.includes('"') ? '"' : "'") ?? line;
+    }
     throw new RuleError(file, `invalid YAML: ${firstLine(syntaxError.message)}`, line);
   }
   const data: unknown = document.toJS();
   const validate = ruleFileValidator();
   if (!validate(data)) {
-    const error = validate.errors![0]!;
-    const { line, ruleId } = locate(document, lineCounter, error.instancePath, data);
+    // A misspelt field also leaves a required one missing; the misspelling is the error worth naming.
+    const errors = validate.errors!;
+    const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0]!;
+    const extra = error.keyword === 'additionalProperties' ? `/${(error.params as { additionalProperty: string }).additionalProperty}` : '';
+    const { line, ruleId } = locate(document, lineCounter, error.instancePath + extra, data);
     throw new RuleError(file, describeSchemaError(error), line, ruleId);
   }
   const raw = (data as { rules: RawRule[] }).rules;
@@ -166,6 +173,14 @@ function lineOf(document: Document, lineCounter: LineCounter, path: (string | nu
   }
   const offset = best?.range?.[0] ?? 0;
   return lineCounter.linePos(offset).line;
+}
+
+function lineOfUnclosedQuote(source: string, errorLine: number, quote: string): number | undefined {
+  const lines = source.split('\n');
+  for (let line = Math.min(errorLine, lines.length); line >= 1; line--) {
+    if ((lines[line - 1]!.split(quote).length - 1) % 2 === 1) return line;
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detect } from '../src/engine/detect.js';
+import { compileMatcher, MAX_KEYWORDS_PER_SET } from '../src/matcher/index.js';
+import { loadRules } from '../src/rules/load.js';
+import type { Rule } from '../src/rules/types.js';
+import { REPO_ROOT } from './helpers.js';
+
+function rule(id: string, keywords: string[], pattern: string): Rule {
+  return {
+    id,
+    name: id,
+    description: id,
+    severity: 'high',
+    precision: 'high',
+    tags: [],
+    keywords,
+    pattern,
+    allowPlaceholders: false,
+    references: [],
+    examples: [],
+    negativeExamples: [],
+    source: { file: 'test', line: 1 },
+  };
+}
+
+describe('matcher', () => {
+  it('reports byte offsets of the first capture group, past multi-byte characters', () => {
+    const matcher = compileMatcher([rule('a', ['tok_'], '"(tok_[a-z]{6})"')]);
+    const data = Buffer.from('é€ = "tok_abcdef" "tok_ghijkl"');
+    const found = matcher.find(data);
+    expect(found.map((c) => data.toString('utf8', c.start, c.end))).toEqual(['tok_abcdef', 'tok_ghijkl']);
+    expect(found[0]!.start).toBe(Buffer.byteLength('é€ = "'));
+  });
+
+  it('runs an exact pattern only where the prefilter saw one of its keywords (case-insensitively)', () => {
+    const matcher = compileMatcher([rule('a', ['alpha_'], '(alpha_[0-9]{4})'), rule('b', ['beta_'], '(BETA_[0-9]{4})')]);
+    expect(matcher.find(Buffer.from('nothing here')).length).toBe(0);
+    expect(matcher.work.exactRuns).toBe(0);
+    expect(matcher.find(Buffer.from('x BETA_1234')).map((c) => c.ruleIndex)).toEqual([1]);
+    expect(matcher.work.exactRuns).toBe(1);
+  });
+
+  it('shards the prefilter past its keyword budget and still finds every rule', () => {
+    const rules = Array.from({ length: MAX_KEYWORDS_PER_SET + 10 }, (_, i) => rule(`r${i}`, [`kw${i}x_`], `(kw${i}x_[0-9]{3})`));
+    const matcher = compileMatcher(rules);
+    expect(matcher.prefilterShards).toBe(2);
+    const last = rules.length - 1;
+    expect(matcher.find(Buffer.from(`a kw0x_123 b kw${last}x_456`)).map((c) => c.ruleIndex).sort((a, b) => a - b)).toEqual([0, last]);
+  });
+});
+
+describe('the prefilter compiled from rules/', () => {
+  const rules = loadRules();
+  const matcher = compileMatcher(rules);
+
+  it('keeps the Set to literals and the exact patterns off most of real source code', () => {
+    // A fixed sample of real third-party JavaScript, pinned by the lockfile.
+    const sample = readFileSync(join(REPO_ROOT, 'node_modules', 'typescript', 'lib', 'typescript.js'));
+    const chunkSize = 16 * 1024;
+    let detections = 0;
+    for (let offset = 0; offset < sample.length; offset += chunkSize) {
+      detections += detect(matcher, rules, sample.subarray(offset, offset + chunkSize)).length;
+    }
+    const { bytesPrefiltered, bytesExactScanned, setPasses, chunks } = matcher.work;
+    expect(bytesPrefiltered).toBe(sample.length);
+    // One DFA pass per chunk per shard, and exact patterns see at most a fifth of the bytes again.
+    expect(setPasses).toBe(chunks * matcher.prefilterShards);
+    expect(matcher.prefilterShards).toBe(1);
+    expect(bytesExactScanned / bytesPrefiltered).toBeLessThan(0.2);
+    expect(detections).toBe(0);
+  });
+});
