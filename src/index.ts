@@ -1,0 +1,37 @@
+/**
+ * keyward as a library: load rules, scan bytes, text, files or trees, and format reports.
+ * The issuer kit is a separate entry point, `keyward/issuer`.
+ */
+import { createEngine, scanChunk, type Engine } from './engine/index.js';
+import type { Finding } from './engine/finding.js';
+import { loadRules } from './rules/load.js';
+import type { Rule } from './rules/types.js';
+
+export { createEngine, scanChunk, type Engine, type EngineOptions } from './engine/index.js';
+export type { Appearance, CommitInfo, Finding, Origin, VerificationStatus } from './engine/finding.js';
+export { fingerprintOf, contentFingerprintOf, redact, sha256Hex } from './engine/finding.js';
+export { KeywardError, RuleError } from './errors.js';
+export { formatReport, FORMATS, type Format, type Report, type ScanKind } from './report/index.js';
+export { toSarif } from './report/sarif.js';
+export { checkRules, type RuleCheckResult } from './rules/check.js';
+export { DEFAULT_RULES_DIR, loadRules, parseRuleFile } from './rules/load.js';
+export type { Rule, RuleMeta, Severity } from './rules/types.js';
+export { collectingSink, type ScanSink } from './scan/sink.js';
+export type { ScanStats } from './scan/stats.js';
+export { scanWorktree, type WorktreeScanOptions } from './scan/worktree-scan.js';
+export { hasValidCrc32Base62, crc32Base62 } from './validators/checksum.js';
+
+let defaultEngine: Engine | undefined;
+
+/** Scans one string or buffer with the built-in rules (or `rules`); secrets are redacted unless asked. */
+export function scanText(
+  text: string | Buffer,
+  options: { rules?: Rule[]; path?: string; revealSecrets?: boolean } = {},
+): Finding[] {
+  const revealSecrets = options.revealSecrets ?? false;
+  const engine =
+    options.rules !== undefined || revealSecrets
+      ? createEngine(options.rules ?? loadRules(), { revealSecrets })
+      : (defaultEngine ??= createEngine(loadRules(), { revealSecrets: false }));
+  return scanChunk(engine, Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8'), { path: options.path ?? '-' });
+}
