@@ -1,6 +1,8 @@
 import yargs, { type Argv } from 'yargs';
 import { KeywardError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { baselineCommand } from './baseline-command.js';
+import { installHookCommand } from './hook-command.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
 import { closest } from './suggest.js';
@@ -12,6 +14,8 @@ function buildCli(argv: string[]): Argv {
     .usage('$0 <command> [options]\n\nFind leaked API keys in files and git history; issue keys that are easy to find and revoke.')
     .command(scanCommand)
     .command(rulesCommand)
+    .command(installHookCommand)
+    .command(baselineCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
     .demandCommand(1, 'name a command, e.g. keyward scan')
     .recommendCommands()

@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { checkRules, formatProblem } from '../rules/check.js';
 import { loadRules } from '../rules/load.js';
+import { runImportGitleaks } from './import-gitleaks.js';
 import { processIo } from './io.js';
 
 interface RulesArgs {
@@ -55,6 +56,19 @@ export const rulesCommand: CommandModule<object, RulesArgs> = {
           process.exitCode = 0;
         },
       })
-      .demandCommand(1, 'name a rules command: check or list') as unknown as Argv<RulesArgs>,
+      .command({
+        command: 'import-gitleaks <file>',
+        describe: 'Convert a gitleaks TOML config to keyward rules (rules RE2 rejects are named, and exit 2)',
+        builder: (y) =>
+          y
+            .positional('file', { type: 'string', demandOption: true, describe: 'The gitleaks config (.toml)' })
+            .option('output', { alias: 'o', type: 'string', describe: 'Write DIR/gitleaks.yml (and DIR/gitleaks.keyward.json for allowlists) instead of stdout' })
+            .example('$0 rules import-gitleaks .gitleaks.toml -o keyward-rules', 'Import, then scan with --config keyward-rules/gitleaks.keyward.json or --rules keyward-rules'),
+        handler: (argv) => {
+          const { file, output } = argv as unknown as { file: string; output?: string };
+          process.exitCode = runImportGitleaks(file, output, processIo());
+        },
+      })
+      .demandCommand(1, 'name a rules command: check, list or import-gitleaks') as unknown as Argv<RulesArgs>,
   handler: () => {},
 };

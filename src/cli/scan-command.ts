@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { createEngine } from '../engine/index.js';
+import type { NoiseOptions } from '../engine/noise.js';
 import type { Finding } from '../engine/finding.js';
 import { KeywardError } from '../errors.js';
 import { formatReport, FORMATS, type Format, type Report, type ScanKind } from '../report/index.js';
@@ -10,8 +11,9 @@ import { collectingSink } from '../scan/sink.js';
 import { emptyStats, type ScanStats } from '../scan/stats.js';
 import { scanWorktree } from '../scan/worktree-scan.js';
 import { emit, parseSize, processIo, type CliIo } from './io.js';
+import { formatExplain, NOISE_OPTIONS, postScan, prepareNoise, type NoiseArgs } from './noise-options.js';
 
-export interface ScanArgs {
+export interface ScanArgs extends NoiseArgs {
   paths: string[];
   format: Format;
   output?: string;
@@ -22,6 +24,14 @@ export interface ScanArgs {
   ignoreFiles: boolean;
   quiet: boolean;
   stdin: boolean;
+  history?: boolean;
+  branches?: boolean;
+  tags?: boolean;
+  range?: string;
+  since?: string;
+  maxCount?: number;
+  staged?: boolean;
+  prePush?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = '10MB';
@@ -37,8 +47,22 @@ export function scanOptions<T>(yargs: Argv<T>) {
     .option('threads', { type: 'number', describe: 'Worker threads (default: one per core; 1 scans on the main thread)' })
     .option('ignore-files', { type: 'boolean', default: true, describe: 'Honour .gitignore and .keywardignore; --no-ignore-files scans everything' })
     .option('stdin', { type: 'boolean', default: false, describe: 'Scan standard input (also spelled -)' })
-    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary or progress on stderr' });
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary or progress on stderr' })
+    .options(NOISE_OPTIONS)
+    .options(GIT_OPTIONS);
 }
+
+/** Git scans (issue 2): they run through ./git-scan.ts, loaded only when one of these is given. */
+export const GIT_OPTIONS = {
+  history: { type: 'boolean', describe: 'Scan every blob in the git history of PATH (all refs), each once, with the commit that introduced it' },
+  branches: { type: 'boolean', describe: 'History of local branches only (implies --history)' },
+  tags: { type: 'boolean', describe: 'History of tags only (implies --history)' },
+  range: { type: 'string', describe: 'History of a revision range, e.g. main..feature (implies --history)' },
+  since: { type: 'string', describe: 'History after REV: what the selected refs add since that commit (implies --history)' },
+  'max-count': { type: 'number', describe: 'History of the last N commits (implies --history)' },
+  staged: { type: 'boolean', describe: 'Scan what will be committed (the index), reporting only added or changed lines: for pre-commit hooks' },
+  'pre-push': { type: 'boolean', describe: "Scan the commits being pushed, as a pre-push hook's stdin names them" },
+} as const;
 
 export const scanCommand: CommandModule<object, ScanArgs> = {
   command: 'scan [paths..]',
@@ -48,6 +72,8 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       .example('$0 scan', 'Scan the current directory (honours .gitignore)')
       .example('$0 scan src config.yml --format sarif -o keyward.sarif', 'Scan two paths, write SARIF for GitHub code scanning')
       .example('cat .env | $0 scan -', 'Scan stdin')
+      .example('$0 scan --history', 'Scan the whole git history of the current repository')
+      .example('$0 scan --staged', 'Scan the staged changes (what a pre-commit hook runs)')
       .example('$0 scan --no-redact --format json', 'Print secrets in full, for local triage only') as unknown as Argv<ScanArgs>,
   handler: async (args) => {
     process.exitCode = await runScan(args, processIo());
@@ -63,15 +89,23 @@ export function loadRuleSet(rulesDir: string | undefined): Rule[] {
 /** Runs a scan described by CLI arguments; returns the exit code (0 clean, 1 findings, 2 nothing could be scanned). */
 export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  const rules = loadRuleSet(args.rules);
-  const maxFileSize = parseSize(args.maxFileSize, '--max-file-size');
+  const git = gitMode(args);
+  if (git !== undefined) {
+    // Loaded only when asked for: the pre-commit path pays for nothing it does not use.
+    const { runGitScan } = await import('./git-scan.js');
+    return runGitScan(git, args, io, started);
+  }
+  const setup = prepareNoise(args, loadRuleSet(args.rules));
+  const { rules, noise } = setup;
+  const maxFileSize =
+    setup.maxFileSize !== undefined && args.maxFileSize === DEFAULT_MAX_FILE_SIZE ? setup.maxFileSize : parseSize(args.maxFileSize, '--max-file-size');
   const sink = collectingSink();
   let stats: ScanStats;
   let kind: ScanKind = 'worktree';
   if (args.stdin) {
     if (args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('- (stdin) cannot be mixed with paths');
     kind = 'stdin';
-    stats = await scanStdin(rules, args.redact, sink.finding);
+    stats = await scanStdin(rules, args.redact, sink.finding, noise);
   } else {
     stats = await scanWorktree(
       args.paths,
@@ -79,23 +113,37 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
         rules,
         maxFileSize,
         revealSecrets: !args.redact,
+        noise,
         useIgnoreFiles: args.ignoreFiles,
         ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
       },
       sink,
     );
   }
-  return finishScan(io, args, { kind, rules, findings: sink.findings, warnings: sink.warnings, stats, started });
+  return finishScan(io, args, { kind, rules, findings: sink.findings, warnings: [...setup.warnings, ...sink.warnings], stats, started });
+}
+
+export type GitScanMode = 'history' | 'staged' | 'pre-push';
+
+/** Which git scan the flags ask for, if any; contradictory flags are a usage error. */
+export function gitMode(args: ScanArgs): GitScanMode | undefined {
+  const history = Boolean(args.history || args.branches || args.tags) || args.range !== undefined || args.since !== undefined || args.maxCount !== undefined;
+  const modes = [history ? '--history' : '', args.staged ? '--staged' : '', args.prePush ? '--pre-push' : '', args.stdin ? '- (stdin)' : ''].filter(Boolean);
+  if (modes.length > 1) throw new KeywardError(`${modes.join(' and ')} cannot be combined`, { hint: 'pick one kind of scan' });
+  if (args.staged) return 'staged';
+  if (args.prePush) return 'pre-push';
+  return history ? 'history' : undefined;
 }
 
 export function finishScan(
   io: CliIo,
-  args: Pick<ScanArgs, 'format' | 'output' | 'quiet'>,
+  args: Pick<ScanArgs, 'format' | 'output' | 'quiet'> & NoiseArgs,
   scan: { kind: ScanKind; rules: Rule[]; findings: Finding[]; warnings: string[]; stats: ScanStats; started: number; nothingScanned?: boolean },
 ): number {
+  const findings = postScan(args, scan.findings, scan.stats, (message) => io.stderr(`keyward: ${message}\n`));
   const report: Report = {
     kind: scan.kind,
-    findings: scan.findings,
+    findings,
     rules: scan.rules.map(ruleMeta),
     stats: scan.stats,
     warnings: scan.warnings,
@@ -104,19 +152,20 @@ export function finishScan(
   for (const warning of scan.warnings) io.stderr(`keyward: warning: ${warning}\n`);
   emit(io, formatReport(report, args.format, { color: io.color && args.output === undefined }), args.output);
   if (!args.quiet && (args.format !== 'text' || args.output !== undefined)) io.stderr(`keyward: ${summaryLine(report)}\n`);
+  if (args.explain) io.stderr(`keyward: ${formatExplain(scan.stats)}`);
   const nothingScanned =
     scan.nothingScanned ?? (scan.stats.filesScanned === 0 && scan.stats.blobsScanned === 0 && scan.warnings.length > 0 && scan.stats.filesBinary === 0);
-  if (scan.findings.length > 0) return 1;
+  if (findings.length > 0) return 1;
   return nothingScanned ? 2 : 0;
 }
 
-async function scanStdin(rules: Rule[], redact: boolean, onFinding: (finding: Finding) => void): Promise<ScanStats> {
+async function scanStdin(rules: Rule[], redact: boolean, onFinding: (finding: Finding) => void, noise?: NoiseOptions): Promise<ScanStats> {
   const { scanChunk } = await import('../engine/index.js');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const data = Buffer.concat(chunks);
   const stats = emptyStats();
-  const findings = scanChunk(createEngine(rules, { revealSecrets: !redact }), data, { path: '-' }, stats);
+  const findings = scanChunk(createEngine(rules, { revealSecrets: !redact, ...(noise === undefined ? {} : { noise }) }), data, { path: '-' }, stats);
   stats.filesScanned = 1;
   stats.bytesScanned = data.length;
   stats.findings = findings.length;

@@ -10,27 +10,74 @@ export interface Detection {
   start: number;
   end: number;
   secret: string;
+  /** How the bytes were decoded before the rule matched (outermost first); offsets are then the encoded segment's. */
+  decoded?: string[];
 }
 
-export type DropReason = 'checksum' | 'entropy' | 'placeholder' | 'duplicate';
+/**
+ * Why a candidate was not reported. The first four are the rules' own validators; the rest are the noise
+ * filters (src/engine/noise.ts): inline ignore markers, config allowlists, a provider finding that covers a
+ * generic one, a rule's path condition, and the baseline (applied by the CLI after the scan).
+ * 'path-allowlist' and 'decode-budget' count chunks (files, blobs), not candidates.
+ */
+export const DROP_REASONS = [
+  'checksum',
+  'entropy',
+  'placeholder',
+  'duplicate',
+  'inline-ignore',
+  'allowlist',
+  'stopword',
+  'overlap',
+  'rule-path',
+  'commit-allowlist',
+  'baseline',
+  'path-allowlist',
+  'decode-budget',
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
 
 export interface DetectStats {
   dropped: Record<DropReason, number>;
+  /** Per rule id, per reason: what `--explain` prints. Chunk-level reasons are not broken down by rule. */
+  droppedByRule: Record<string, Partial<Record<DropReason, number>>>;
+}
+
+export function emptyDropped(): Record<DropReason, number> {
+  return Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>;
 }
 
 export function emptyDetectStats(): DetectStats {
-  return { dropped: { checksum: 0, entropy: 0, placeholder: 0, duplicate: 0 } };
+  return { dropped: emptyDropped(), droppedByRule: {} };
+}
+
+/** Counts one dropped candidate of `ruleId` (or a chunk, without a rule id). */
+export function countDrop(stats: DetectStats | undefined, reason: DropReason, ruleId?: string): void {
+  if (stats === undefined) return;
+  stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
+  if (ruleId === undefined) return;
+  const perRule = (stats.droppedByRule[ruleId] ??= {});
+  perRule[reason] = (perRule[reason] ?? 0) + 1;
 }
 
 /**
  * The engine proper: bytes in, validated detections out. Validators run only on what a pattern already
  * matched, cheapest first (placeholder and entropy are string scans; the checksum is a CRC32).
  */
-export function detect(matcher: Matcher, rules: readonly Rule[], data: Buffer, stats?: DetectStats): Detection[] {
-  return validate(matcher.find(data), rules, data, stats);
+export function detect(matcher: Matcher, rules: readonly Rule[], data: Buffer, stats?: DetectStats, rejectedSpans?: Span[]): Detection[] {
+  return validate(matcher.find(data), rules, data, stats, rejectedSpans);
 }
 
-export function validate(candidates: Candidate[], rules: readonly Rule[], data: Buffer, stats?: DetectStats): Detection[] {
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * `rejectedSpans`, when given, collects the spans of provider (non-`generic`) candidates that a validator
+ * rejected: a look-alike a provider rule has ruled out is not worth a generic finding either.
+ */
+export function validate(candidates: Candidate[], rules: readonly Rule[], data: Buffer, stats?: DetectStats, rejectedSpans?: Span[]): Detection[] {
   const detections: Detection[] = [];
   const seen = new Set<string>();
   for (const candidate of candidates) {
@@ -38,12 +85,13 @@ export function validate(candidates: Candidate[], rules: readonly Rule[], data: 
     const secret = data.toString('utf8', candidate.start, candidate.end);
     const reason = rejectReason(rule, secret);
     if (reason !== undefined) {
-      if (stats) stats.dropped[reason]++;
+      countDrop(stats, reason, rule.id);
+      if (rejectedSpans !== undefined && !rule.tags.includes('generic')) rejectedSpans.push({ start: candidate.start, end: candidate.end });
       continue;
     }
     const key = `${candidate.ruleIndex}:${candidate.start}:${candidate.end}`;
     if (seen.has(key)) {
-      if (stats) stats.dropped.duplicate++;
+      countDrop(stats, 'duplicate', rule.id);
       continue;
     }
     seen.add(key);

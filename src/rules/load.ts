@@ -7,7 +7,7 @@ import { RuleError, describeFsError } from '../errors.js';
 import type { ChecksumValidator, Precision, Rule, Severity } from './types.js';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
-const RULE_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rule.schema.json', import.meta.url));
+export const RULE_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rule.schema.json', import.meta.url));
 
 let validateRuleFile: ReturnType<Ajv['compile']> | undefined;
 
@@ -19,7 +19,7 @@ function ruleFileValidator(): ReturnType<Ajv['compile']> {
   return validateRuleFile;
 }
 
-interface RawRule {
+export interface RawRule {
   id: string;
   name: string;
   description: string;
@@ -32,8 +32,10 @@ interface RawRule {
   validator?: { kind: 'crc32-base62'; covers?: 'after-prefix' | 'whole' };
   allow_placeholders?: boolean;
   references?: string[];
-  examples: { text: string; secret: string }[];
-  negative_examples: string[];
+  examples?: { text: string; secret: string }[];
+  negative_examples?: string[];
+  path?: string;
+  imported?: boolean;
 }
 
 /** Every `*.yml`/`*.yaml` file in `dir` (sorted, so rule order is stable), or `dir` itself if it is a file. */
@@ -84,7 +86,7 @@ export function parseRuleFile(file: string, text?: string): Rule[] {
   return raw.map((rule, index) => toRule(rule, file, lineOf(document, lineCounter, ['rules', index])));
 }
 
-function toRule(raw: RawRule, file: string, line: number): Rule {
+export function toRule(raw: RawRule, file: string, line: number): Rule {
   const validator: ChecksumValidator | undefined =
     raw.validator === undefined ? undefined : { kind: raw.validator.kind, covers: raw.validator.covers ?? 'after-prefix' };
   return {
@@ -100,8 +102,10 @@ function toRule(raw: RawRule, file: string, line: number): Rule {
     ...(validator === undefined ? {} : { validator }),
     allowPlaceholders: raw.allow_placeholders ?? false,
     references: raw.references ?? [],
-    examples: raw.examples,
-    negativeExamples: raw.negative_examples,
+    examples: raw.examples ?? [],
+    negativeExamples: raw.negative_examples ?? [],
+    ...(raw.path === undefined ? {} : { pathPattern: raw.path }),
+    ...(raw.imported === true ? { imported: true } : {}),
     source: { file, line },
   };
 }
@@ -128,7 +132,7 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR): Rule[] {
   return rules;
 }
 
-function describeSchemaError(error: ErrorObject): string {
+export function describeSchemaError(error: ErrorObject): string {
   const field = error.instancePath === '' ? 'file' : error.instancePath.slice(1).replaceAll('/', '.');
   switch (error.keyword) {
     case 'additionalProperties':
@@ -161,7 +165,7 @@ function locate(
 }
 
 /** The line of the deepest node along `path` that exists. */
-function lineOf(document: Document, lineCounter: LineCounter, path: (string | number)[]): number {
+export function lineOf(document: Document, lineCounter: LineCounter, path: (string | number)[]): number {
   let node: unknown = document.contents;
   let best: Node | undefined = node as Node | undefined;
   for (const key of path) {
@@ -175,7 +179,7 @@ function lineOf(document: Document, lineCounter: LineCounter, path: (string | nu
   return lineCounter.linePos(offset).line;
 }
 
-function lineOfUnclosedQuote(source: string, errorLine: number, quote: string): number | undefined {
+export function lineOfUnclosedQuote(source: string, errorLine: number, quote: string): number | undefined {
   const lines = source.split('\n');
   for (let line = Math.min(errorLine, lines.length); line >= 1; line--) {
     if ((lines[line - 1]!.split(quote).length - 1) % 2 === 1) return line;
@@ -183,6 +187,6 @@ function lineOfUnclosedQuote(source: string, errorLine: number, quote: string): 
   return undefined;
 }
 
-function firstLine(message: string): string {
+export function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
 }

@@ -27,6 +27,10 @@ export interface Rule {
   references: string[];
   examples: RuleExample[];
   negativeExamples: string[];
+  /** RE2 on the chunk's path: the rule only applies to matching paths (gitleaks' `path`). */
+  pathPattern?: string;
+  /** Imported from another tool's config (gitleaks): it has no examples, so `rules check` does not hold it to them. */
+  imported?: boolean;
   /** Where the rule was defined, for error messages. */
   source: { file: string; line: number };
 }

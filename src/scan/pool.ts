@@ -83,7 +83,8 @@ export class ScanPool {
     const id = this.#nextId++;
     return new Promise<TaskResult>((resolve, reject) => {
       target.inFlight.set(id, { resolve, reject });
-      const transfer = task.kind === 'chunks' ? task.chunks.map((chunk) => chunk.data.buffer as ArrayBuffer) : [];
+      // Chunks may share one ArrayBuffer (history batches blobs into one); each is transferred once.
+      const transfer = task.kind === 'chunks' ? [...new Set(task.chunks.map((chunk) => chunk.data.buffer as ArrayBuffer))] : [];
       target.worker.postMessage({ id, task }, transfer);
     });
   }

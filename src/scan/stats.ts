@@ -1,4 +1,4 @@
-import type { DropReason } from '../engine/detect.js';
+import { emptyDropped, type DropReason } from '../engine/detect.js';
 
 /** Counters every scan keeps; they add up across workers and appear in JSON output. */
 export interface ScanStats {
@@ -12,6 +12,7 @@ export interface ScanStats {
   blobsScanned: number;
   findings: number;
   dropped: Record<DropReason, number>;
+  droppedByRule: Record<string, Partial<Record<DropReason, number>>>;
 }
 
 export function emptyStats(): ScanStats {
@@ -25,14 +26,20 @@ export function emptyStats(): ScanStats {
     pathsIgnored: 0,
     blobsScanned: 0,
     findings: 0,
-    dropped: { checksum: 0, entropy: 0, placeholder: 0, duplicate: 0 },
+    dropped: emptyDropped(),
+    droppedByRule: {},
   };
 }
 
 export function addStats(into: ScanStats, from: ScanStats): void {
   for (const key of Object.keys(from) as (keyof ScanStats)[]) {
     if (key === 'dropped') {
-      for (const reason of Object.keys(from.dropped) as DropReason[]) into.dropped[reason] += from.dropped[reason];
+      for (const reason of Object.keys(from.dropped) as DropReason[]) into.dropped[reason] = (into.dropped[reason] ?? 0) + from.dropped[reason];
+    } else if (key === 'droppedByRule') {
+      for (const [ruleId, reasons] of Object.entries(from.droppedByRule)) {
+        const target = (into.droppedByRule[ruleId] ??= {});
+        for (const [reason, count] of Object.entries(reasons) as [DropReason, number][]) target[reason] = (target[reason] ?? 0) + count;
+      }
     } else {
       into[key] += from[key];
     }

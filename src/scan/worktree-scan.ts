@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Rule } from '../rules/types.js';
-import { createEngine, type Engine, type EngineOptions } from '../engine/index.js';
+import { createEngine, engineOptionsOf, type Engine, type EngineOptions } from '../engine/index.js';
 import { KeywardError } from '../errors.js';
 import { resolveTarget, walkWorktree } from '../sources/worktree.js';
 import { defaultThreadCount, ScanPool, type TaskResult } from './pool.js';
@@ -37,7 +37,7 @@ export async function scanWorktree(paths: string[], options: WorktreeScanOptions
   let pending: FileToScan[] = [];
   let filesSeen = 0;
 
-  const engineHere = () => (engine ??= createEngine(options.rules, options));
+  const engineHere = () => (engine ??= createEngine(options.rules, engineOptionsOf(options)));
   const warn = (message: string) => sink.warning(message);
 
   const dispatch = async (files: FileToScan[]) => {
@@ -80,7 +80,7 @@ export async function scanWorktree(paths: string[], options: WorktreeScanOptions
         filesSeen++;
         pending.push(prefix === '' ? file : { ...file, path: posix.join(prefix, file.path) });
         if (pool === undefined && threads > 1 && filesSeen >= FILES_BEFORE_WORKERS) {
-          pool = new ScanPool(threads, { rules: options.rules, engineOptions: { revealSecrets: options.revealSecrets } });
+          pool = new ScanPool(threads, { rules: options.rules, engineOptions: engineOptionsOf(options) });
         }
         if (pool !== undefined && pending.length >= FILES_PER_TASK) {
           const batch = pending;

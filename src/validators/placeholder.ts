@@ -11,8 +11,12 @@ const SEQUENCES = [
   'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
 ];
 
+/** Whole values that are documentation, not secrets (`postgres://user:password@host`). */
+const PLACEHOLDER_VALUES = new Set(['password', 'passwd', 'pass', 'secret', 'token', 'test', 'testing', 'admin', 'root', 'user', 'username', 'guest', 'demo', 'default', 'foobar', 'none', 'null', 'undefined', 'letmein', 'qwerty', 'mypassword', 'yourpassword', 'mysecret', 'yoursecret', 'secret123', 'password123', 'pass123', 'admin123']);
+
 export function looksLikePlaceholder(body: string): boolean {
   if (body.length === 0) return true;
+  if (PLACEHOLDER_VALUES.has(body.toLowerCase())) return true;
   if (PLACEHOLDER_MARKERS.test(body)) return true;
   if (isOneRepeatedCharacter(body)) return true;
   return isPlainSequence(body);

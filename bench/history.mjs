@@ -1,0 +1,274 @@
+// npm run bench:history: keyward's full-history scan against the git plumbing floor, on a synthetic repository.
+//
+// Builds (once, cached under .bench/) a deterministic repository with git fast-import: 20k+ commits, 100k+
+// blobs, planted fake keys (some deleted later). Then, in one run, times
+//   git cat-file --batch-all-objects --batch --unordered > /dev/null   (reading every object: the floor)
+//   git log -p --all > /dev/null                                         (what patch-reading scanners pay)
+//   keyward scan --history                                               (with peak RSS)
+// and prints the ratios against the targets. Then the pre-commit figure: `keyward scan --staged` for a
+// 5-file change in a 10k-file repository, median of 10 runs.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const benchDir = join(root, '.bench');
+const cli = join(root, 'bin', 'keyward.js');
+const COMMITS = Number(process.env.BENCH_COMMITS ?? 20_000);
+const FILES = 2_000;
+const CHANGES_PER_COMMIT = 6;
+const VERSION = 3; // bump when the generator changes, to rebuild the cached repository
+const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+
+function git(cwd, args, options = {}) {
+  const result = spawnSync('git', args, { cwd, env: gitEnv, encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** xorshift32: the same repository on every machine. */
+function rng(seed) {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const WORDS = 'const let value result config client request response handler error data items index count user token name path options return await async function export import from default new this if else for while'.split(' ');
+
+function fakeStripeKey(random) {
+  let body = '';
+  for (let i = 0; i < 32; i++) body += ALNUM[Math.floor(random() * ALNUM.length)];
+  return `sk_live_51${body}`;
+}
+
+function codeLine(random) {
+  const n = 3 + Math.floor(random() * 8);
+  const words = [];
+  for (let i = 0; i < n; i++) words.push(WORDS[Math.floor(random() * WORDS.length)]);
+  return `  ${words.join(' ')}(${Math.floor(random() * 100000)});`;
+}
+
+/** Writes a fast-import stream; returns the planted keys (and which were deleted later). */
+function buildHistoryRepo(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  git(dir, ['init', '-q', '-b', 'main']);
+  const random = rng(20240611);
+  const streamPath = `${dir}.fast-import`;
+  const fd = openSync(streamPath, 'w');
+  let pending = [];
+  let pendingBytes = 0;
+  const out = (text) => {
+    pending.push(text);
+    pendingBytes += text.length;
+    if (pendingBytes > 1 << 22) flush();
+  };
+  const flush = () => {
+    writeSync(fd, pending.join(''));
+    pending = [];
+    pendingBytes = 0;
+  };
+  const data = (text) => out(`data ${Buffer.byteLength(text)}\n${text}\n`);
+
+  const files = Array.from({ length: FILES }, (_, i) => ({
+    path: `pkg${i % 50}/src/module${i}.js`,
+    lines: Array.from({ length: 30 + Math.floor(random() * 30) }, () => codeLine(random)),
+  }));
+  const planted = [];
+  const leakFiles = new Map(); // path -> key, for dedicated leak files still present
+  let time = 1_600_000_000;
+  let mark = 0;
+  const branchTips = new Map();
+  const commitTo = (ref, parentMark, message, changes) => {
+    mark++;
+    time += 97;
+    out(`commit ${ref}\nmark :${mark}\nauthor Bench Dev <bench@example.com> ${time} +0000\ncommitter Bench Dev <bench@example.com> ${time} +0000\n`);
+    data(message);
+    if (parentMark !== undefined) out(`from :${parentMark}\n`);
+    for (const change of changes) {
+      if (change.delete) out(`D ${change.path}\n`);
+      else {
+        out(`M 100644 inline ${change.path}\n`);
+        data(change.content);
+      }
+    }
+    return mark;
+  };
+
+  // Commit 1 adds every file; later commits each change a few.
+  let main = commitTo('refs/heads/main', undefined, 'initial import', files.map((f) => ({ path: f.path, content: f.lines.join('\n') + '\n' })));
+  const sideBranches = 4;
+  const perSide = 500;
+  const mainCommits = COMMITS - 1 - sideBranches * perSide;
+  for (let c = 1; c <= mainCommits; c++) {
+    const changes = [];
+    for (let k = 0; k < CHANGES_PER_COMMIT; k++) {
+      const file = files[Math.floor(random() * files.length)];
+      const edits = 1 + Math.floor(random() * 3);
+      for (let e = 0; e < edits; e++) file.lines[Math.floor(random() * file.lines.length)] = codeLine(random);
+      if (random() < 0.3) file.lines.push(codeLine(random));
+      changes.push({ path: file.path, content: file.lines.join('\n') + '\n' });
+    }
+    if (c % 700 === 0) {
+      // A dedicated leak file: one blob, one key; every other one is deleted 300 commits later.
+      const key = fakeStripeKey(random);
+      const path = `config/leak-${c}.env`;
+      changes.push({ path, content: `# settings\nSTRIPE_SECRET_KEY=${key}\nDEBUG=false\n` });
+      planted.push({ key, path, deleted: c % 1400 === 0 });
+      if (c % 1400 === 0) leakFiles.set(c + 300, path);
+    }
+    if (c % 5000 === 2500) {
+      // A key pasted into a living file, removed again 50 commits later (many blobs carry it meanwhile).
+      const file = files[c % files.length];
+      const key = fakeStripeKey(random);
+      file.lines.splice(3, 0, `  const stripe = new Stripe("${key}");`);
+      changes.push({ path: file.path, content: file.lines.join('\n') + '\n' });
+      planted.push({ key, path: file.path, deleted: true, inLivingFile: true });
+      leakFiles.set(c + 50, { file, key });
+    }
+    const due = leakFiles.get(c);
+    if (due !== undefined) {
+      leakFiles.delete(c);
+      if (typeof due === 'string') changes.push({ path: due, delete: true });
+      else {
+        due.file.lines = due.file.lines.filter((line) => !line.includes(due.key));
+        changes.push({ path: due.file.path, content: due.file.lines.join('\n') + '\n' });
+      }
+    }
+    main = commitTo('refs/heads/main', main, `change ${c}`, changes);
+    if (c % 4000 === 0) branchTips.set(`refs/tags/v${c / 4000}.0`, main);
+    if (c === Math.floor(mainCommits / 2)) branchTips.set('fork', main);
+  }
+  for (let s = 0; s < sideBranches; s++) {
+    let tip = branchTips.get('fork');
+    for (let c = 0; c < perSide; c++) {
+      const file = files[Math.floor(random() * files.length)];
+      const lines = [...file.lines];
+      lines[Math.floor(random() * lines.length)] = codeLine(random);
+      lines.push(`// side ${s} ${c}`);
+      tip = commitTo(`refs/heads/side-${s}`, tip, `side ${s} change ${c}`, [{ path: file.path, content: lines.join('\n') + '\n' }]);
+    }
+  }
+  for (const [ref, at] of branchTips) if (ref.startsWith('refs/tags/')) out(`reset ${ref}\nfrom :${at}\n\n`);
+  flush();
+  closeSync(fd);
+  const input = openSync(streamPath, 'r');
+  git(dir, ['fast-import', '--quiet'], { stdio: [input, 'pipe', 'pipe'] });
+  closeSync(input);
+  rmSync(streamPath);
+  git(dir, ['reset', '-q', '--hard', 'main']);
+  git(dir, ['repack', '-a', '-d', '-q']);
+  return planted;
+}
+
+function buildStagedRepo(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  git(dir, ['init', '-q', '-b', 'main']);
+  const random = rng(99);
+  const parts = ['commit refs/heads/main\nauthor B <b@example.com> 1600000000 +0000\ncommitter B <b@example.com> 1600000000 +0000\ndata 7\nimport\n'];
+  for (let i = 0; i < 10_000; i++) {
+    const content = Array.from({ length: 40 }, () => codeLine(random)).join('\n') + '\n';
+    parts.push(`M 100644 inline dir${i % 100}/file${i}.js\ndata ${Buffer.byteLength(content)}\n${content}\n`);
+  }
+  git(dir, ['fast-import', '--quiet'], { input: parts.join('') });
+  git(dir, ['reset', '-q', '--hard', 'main']);
+  git(dir, ['config', 'user.name', 'B']);
+  git(dir, ['config', 'user.email', 'b@example.com']);
+  for (let i = 0; i < 5; i++) {
+    const path = join(dir, `dir${i}`, `file${i * 100 + i}.js`);
+    writeFileSync(path, `${readFileSync(path, 'utf8')}${codeLine(random)}\n// edited ${i}\n`);
+  }
+  git(dir, ['add', '-A']);
+}
+
+function timed(command, args, options = {}) {
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const started = process.hrtime.bigint();
+  const result = timeBin
+    ? spawnSync(timeBin, ['-f', '%M', command, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env: gitEnv, ...options })
+    : spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: gitEnv, ...options });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rssKb = timeBin ? Number(String(result.stderr).trim().split('\n').at(-1)) : NaN;
+  return { seconds, rssMb: rssKb / 1024, status: result.status, stderr: String(result.stderr) };
+}
+
+function sh(script, cwd) {
+  return timed('sh', ['-c', script], { cwd });
+}
+
+const best = (runs) => runs.reduce((a, b) => (a.seconds < b.seconds ? a : b));
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+mkdirSync(benchDir, { recursive: true });
+const historyRepo = join(benchDir, 'history-repo');
+const plantedFile = join(benchDir, 'history-planted.json');
+const stamp = `${VERSION}:${COMMITS}`;
+let planted;
+if (existsSync(plantedFile) && JSON.parse(readFileSync(plantedFile, 'utf8')).stamp === stamp && existsSync(historyRepo)) {
+  planted = JSON.parse(readFileSync(plantedFile, 'utf8')).planted;
+} else {
+  const started = Date.now();
+  process.stdout.write(`building ${historyRepo} (${COMMITS} commits)… `);
+  planted = buildHistoryRepo(historyRepo);
+  writeFileSync(plantedFile, JSON.stringify({ stamp, planted }));
+  console.log(`${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const commits = Number(git(historyRepo, ['rev-list', '--all', '--count']).trim());
+const blobs = git(historyRepo, ['cat-file', '--batch-all-objects', '--batch-check=%(objecttype)']).split('\n').filter((t) => t === 'blob').length;
+const packBytes = Number(/size-pack: (\d+)/.exec(git(historyRepo, ['count-objects', '-v']))[1]) * 1024;
+console.log(`repository: ${commits} commits, ${blobs} blobs, pack ${(packBytes / 1048576).toFixed(1)} MB; ${cpus().length} cores; git ${git(historyRepo, ['--version']).trim().replace('git version ', '')}`);
+
+// Warm the page cache, then take the best of two runs of each.
+sh('git cat-file --batch-all-objects --batch --unordered > /dev/null', historyRepo);
+const catFile = best([1, 2].map(() => sh('git cat-file --batch-all-objects --batch --unordered > /dev/null', historyRepo)));
+const logP = best([1, 2].map(() => sh('git log -p --all > /dev/null', historyRepo)));
+const reportPath = join(benchDir, 'history.json');
+const keyward = best(
+  [1, 2].map(() => timed(process.execPath, [cli, 'scan', '--history', historyRepo, '--format', 'json', '--output', reportPath, '--quiet'], { cwd: root })),
+);
+if (keyward.status !== 1) console.log(`keyward exited ${keyward.status}: ${keyward.stderr}`);
+const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+const found = new Set(report.findings.map((f) => f.secretSha256));
+const missed = planted.filter((p) => !found.has(createHash('sha256').update(p.key).digest('hex')));
+const mb = report.stats.bytesScanned / 1048576;
+
+const row = (name, seconds, extra = '') => console.log(`  ${name.padEnd(58)} ${seconds.toFixed(2).padStart(7)} s${extra}`);
+console.log('\nfull history:');
+row('git cat-file --batch-all-objects --batch --unordered', catFile.seconds);
+row('git log -p --all', logP.seconds);
+row('keyward scan --history', keyward.seconds, `   ${report.stats.blobsScanned} blobs, ${mb.toFixed(1)} MB, ${(mb / keyward.seconds).toFixed(1)} MB/s, peak RSS ${keyward.rssMb.toFixed(0)} MB`);
+const catRatio = keyward.seconds / catFile.seconds;
+const logRatio = keyward.seconds / logP.seconds;
+const verdict = (ok) => (ok ? 'met' : 'MISSED');
+console.log(`  keyward / cat-file: ${catRatio.toFixed(2)}x (target <= 1.3x: ${verdict(catRatio <= 1.3)})`);
+console.log(`  keyward / git log -p: ${logRatio.toFixed(2)}x (target < 1.0x: ${verdict(logRatio < 1)})`);
+console.log(`  peak RSS: ${keyward.rssMb.toFixed(0)} MB (target <= 400 MB: ${verdict(keyward.rssMb <= 400)})`);
+console.log(
+  `  planted keys: ${planted.length - missed.length}/${planted.length} found (${planted.filter((p) => p.deleted).length} of them deleted later)${missed.length > 0 ? `; MISSED ${missed.map((m) => m.path).join(', ')}` : ''}`,
+);
+
+const stagedRepo = join(benchDir, 'staged-repo');
+buildStagedRepo(stagedRepo);
+const stagedTimes = [];
+for (let i = 0; i < 11; i++) {
+  const run = timed(process.execPath, [cli, 'scan', '--staged', '--quiet'], { cwd: stagedRepo });
+  if (run.status !== 0) console.log(`keyward scan --staged exited ${run.status}: ${run.stderr}`);
+  if (i > 0) stagedTimes.push(run.seconds * 1000);
+}
+const nodeStart = median(Array.from({ length: 5 }, () => timed(process.execPath, ['-e', '0']).seconds * 1000));
+const cliStart = median(Array.from({ length: 5 }, () => timed(process.execPath, [cli, '--version']).seconds * 1000));
+const diffTime = median(Array.from({ length: 5 }, () => sh('git diff --cached -U0 > /dev/null', stagedRepo).seconds * 1000));
+const stagedMedian = median(stagedTimes);
+console.log('\npre-commit (10k-file repository, 5 staged files):');
+console.log(`  keyward scan --staged median of 10: ${stagedMedian.toFixed(0)} ms (target <= 150 ms: ${verdict(stagedMedian <= 150)})`);
+console.log(`  of which: node startup ${nodeStart.toFixed(0)} ms, CLI load (keyward --version) ${cliStart.toFixed(0)} ms, git diff --cached ${diffTime.toFixed(0)} ms`);

@@ -1,0 +1,96 @@
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { KeywardError, describeFsError } from '../errors.js';
+import { processIo, type CliIo } from './io.js';
+
+export interface InstallHookArgs {
+  path: string;
+  prePush: boolean;
+  force: boolean;
+}
+
+/** The line that marks a hook as ours: only such a hook is replaced without --force. */
+export const HOOK_MARKER = '# installed by keyward';
+
+export const installHookCommand: CommandModule<object, InstallHookArgs> = {
+  command: 'install-hook [path]',
+  describe: 'Install a git hook that runs keyward: pre-commit (staged changes) or pre-push',
+  builder: (yargs) =>
+    yargs
+      .positional('path', { type: 'string', default: '.', describe: 'A directory inside the repository' })
+      .option('pre-push', { type: 'boolean', default: false, describe: 'Install the pre-push hook (scans the commits being pushed) instead' })
+      .option('force', { type: 'boolean', default: false, describe: 'Replace a hook keyward did not install (the old one is kept as <hook>.keyward-backup)' })
+      .example('$0 install-hook', 'Block commits that add a secret')
+      .example('$0 install-hook --pre-push', 'Block pushes whose commits add a secret') as unknown as Argv<InstallHookArgs>,
+  handler: async (args) => {
+    process.exitCode = await installHook(args, processIo());
+  },
+};
+
+export function hookScript(kind: 'pre-commit' | 'pre-push'): string {
+  const scan = kind === 'pre-commit' ? 'scan --staged' : 'scan --pre-push';
+  const what = kind === 'pre-commit' ? 'a commit that adds' : 'a push whose commits add';
+  return [
+    '#!/bin/sh',
+    HOOK_MARKER,
+    `# Blocks ${what} a secret. Bypass once with --no-verify; uninstall by deleting this file.`,
+    'if command -v keyward >/dev/null 2>&1; then',
+    `  exec keyward ${scan}`,
+    'fi',
+    '# Hooks run at the top of the work tree: a project-local install is found there.',
+    'if [ -x node_modules/.bin/keyward ]; then',
+    `  exec node_modules/.bin/keyward ${scan}`,
+    'fi',
+    `exec npx --no-install keyward ${scan}`,
+    '',
+  ].join('\n');
+}
+
+/** Writes the hook where git looks for it (`git rev-parse --git-path hooks`: honours core.hooksPath and worktrees). */
+export async function installHook(args: InstallHookArgs, io: CliIo): Promise<number> {
+  const kind = args.prePush ? 'pre-push' : 'pre-commit';
+  const hooksDir = await hooksDirectory(args.path);
+  const hookPath = join(hooksDir, kind);
+  const shown = relative(process.cwd(), hookPath) || hookPath;
+  let existing: string | undefined;
+  try {
+    existing = readFileSync(hookPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new KeywardError(`cannot read ${shown}: ${describeFsError(error)}`);
+  }
+  const ours = existing?.includes(HOOK_MARKER) ?? false;
+  if (existing !== undefined && !ours) {
+    if (!args.force) {
+      throw new KeywardError(`${shown} already exists and was not installed by keyward; left it as it is`, {
+        hint: `add 'keyward ${kind === 'pre-commit' ? 'scan --staged' : 'scan --pre-push'}' to it yourself, or pass --force to replace it (it is kept as ${kind}.keyward-backup)`,
+      });
+    }
+    copyFileSync(hookPath, `${hookPath}.keyward-backup`);
+  }
+  try {
+    mkdirSync(hooksDir, { recursive: true });
+    writeFileSync(hookPath, hookScript(kind));
+    chmodSync(hookPath, 0o755);
+  } catch (error) {
+    throw new KeywardError(`cannot write ${shown}: ${describeFsError(error)}`);
+  }
+  const verb = existing === undefined ? 'installed' : ours ? 'updated' : 'replaced';
+  io.stdout(`keyward: ${verb} the ${kind} hook at ${shown}${existing !== undefined && !ours ? ` (the old hook is at ${shown}.keyward-backup)` : ''}\n`);
+  if (/(^|[\\/])\.husky([\\/]|$)/.test(hooksDir)) {
+    io.stderr(`keyward: warning: core.hooksPath points into .husky, which husky regenerates; add 'keyward ${kind === 'pre-commit' ? 'scan --staged' : 'scan --pre-push'}' to .husky/${kind} instead (see docs/git.md)\n`);
+  }
+  return 0;
+}
+
+async function hooksDirectory(path: string): Promise<string> {
+  const directory = resolve(path);
+  if (!existsSync(directory) || !statSync(directory).isDirectory()) throw new KeywardError(`${path}: no such directory`);
+  const { simpleGit } = await import('simple-git');
+  const git = simpleGit({ baseDir: directory });
+  if (!(await git.checkIsRepo())) {
+    throw new KeywardError(`${path === '.' ? 'the current directory' : path} is not a git repository`, { hint: 'run keyward install-hook inside the repository (git init first)' });
+  }
+  const hooks = (await git.revparse(['--git-path', 'hooks'])).trim();
+  return resolve(directory, hooks);
+}

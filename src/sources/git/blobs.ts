@@ -1,0 +1,127 @@
+import { CatFileParser } from './cat-file.js';
+import { gitMessage, spawnGit } from './spawn.js';
+
+export interface BlobHandlers {
+  /** A blob is about to stream: return a view of `size` bytes to fill, or undefined to skip it. */
+  blob(oid: string, path: string, size: number): Uint8Array | undefined;
+  /** The blob announced last is complete (kept or not). */
+  blobEnd(oid: string, path: string, size: number): void;
+  /** An object the history names but the repository cannot give (shallow/partial clone, corruption). */
+  missing(oid: string, path: string | undefined): void;
+  /** Called after each chunk of cat-file output; awaiting it is the backpressure on git. */
+  drain(): Promise<void> | void;
+}
+
+export interface BlobStreamResult {
+  /** Blobs rev-list named (each once). */
+  listed: number;
+  /** rev-list failed: its message (a bad revision, a corrupt commit or tree). */
+  listError?: string;
+  /** What cat-file said on stderr, to tell a corrupt object from a missing one. */
+  catFileStderr: string;
+}
+
+/** Names waiting for their answer from cat-file; kept short so a huge history never sits in memory. */
+const QUEUE_HIGH = 16_384;
+const QUEUE_LOW = 4_096;
+
+/**
+ * Every blob reachable from `revArgs`, each exactly once, streamed with its content:
+ * `git rev-list --objects --filter=object:type=blob` names the blobs (and a path each was seen at), and
+ * its output is fed, as it comes, into one `git cat-file --batch` whose answers stream into `handlers`.
+ * Both run while the caller matches; nothing waits for the full list.
+ */
+export async function streamBlobs(cwd: string, revArgs: string[], handlers: BlobHandlers, onListed?: (count: number, done: boolean) => void): Promise<BlobStreamResult> {
+  const revList = spawnGit(cwd, ['rev-list', '--objects', '--filter=object:type=blob', '--missing=print', ...revArgs, '--']);
+  // --buffer: git flushes when its buffer fills, not after every object (which costs a syscall per blob).
+  const catFile = spawnGit(cwd, ['cat-file', '--batch', '--buffer']);
+  const queue: { oid: string; path: string }[] = [];
+  let head = 0;
+  let listed = 0;
+  let paused = false;
+  let carry = '';
+
+  const take = (oid: string) => {
+    const entry = queue[head];
+    if (entry === undefined || entry.oid !== oid) throw new Error(`git cat-file answered ${oid}, expected ${entry?.oid ?? 'nothing'}`);
+    queue[head++] = undefined as never;
+    if (head > 4096 && head * 2 > queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
+    if (paused && queue.length - head < QUEUE_LOW) {
+      paused = false;
+      revList.child.stdout.resume();
+    }
+    return entry;
+  };
+
+  let request = '';
+  const onLine = (line: string) => {
+    if (line.startsWith('?')) {
+      handlers.missing(line.slice(1).trim(), undefined);
+      return;
+    }
+    const space = line.indexOf(' ');
+    if (space === -1) return; // a commit
+    const oid = line.slice(0, space);
+    queue.push({ oid, path: line.slice(space + 1) });
+    listed++;
+    request += `${oid}\n`;
+  };
+
+  revList.child.stdout.setEncoding('utf8');
+  revList.child.stdout.on('data', (text: string) => {
+    const lines = (carry + text).split('\n');
+    carry = lines.pop()!;
+    for (const line of lines) if (line !== '') onLine(line);
+    // One write per chunk of names, not one per blob.
+    if (request !== '') catFile.child.stdin.write(request);
+    request = '';
+    onListed?.(listed, false);
+    if (!paused && queue.length - head > QUEUE_HIGH) {
+      paused = true;
+      revList.child.stdout.pause();
+    }
+  });
+  revList.child.stdout.on('end', () => {
+    if (carry !== '') onLine(carry);
+    carry = '';
+    onListed?.(listed, true);
+    catFile.child.stdin.end(request);
+    request = '';
+  });
+
+  let currentPath = '';
+  const parser = new CatFileParser({
+    object: (oid, _type, size) => {
+      currentPath = take(oid).path;
+      return handlers.blob(oid, currentPath, size);
+    },
+    objectEnd: (oid, _type, size) => handlers.blobEnd(oid, currentPath, size),
+    missing: (oid) => handlers.missing(oid, take(oid).path),
+  });
+
+  try {
+    for await (const chunk of catFile.child.stdout as AsyncIterable<Buffer>) {
+      parser.push(chunk);
+      await handlers.drain();
+    }
+  } catch (error) {
+    revList.child.kill();
+    catFile.child.kill();
+    throw error;
+  }
+  const catCode = await catFile.exited;
+  if (queue.length - head > 0 || catCode !== 0) {
+    // cat-file stopped before answering everything: stop the lister too, and say why.
+    revList.child.kill();
+    await revList.exited.catch(() => 1);
+    throw new Error(`git cat-file stopped early: ${gitMessage(catFile.stderrText())}`);
+  }
+  const listCode = await revList.exited;
+  const result: BlobStreamResult = { listed, catFileStderr: catFile.stderrText() };
+  if (listCode !== 0) result.listError = gitMessage(revList.stderrText());
+  if (!parser.idle) throw new Error('git cat-file ended in the middle of an object');
+  return result;
+}
