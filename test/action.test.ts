@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { sarifValidator } from './sarif-schema.js';
 import { fakeRandom, REPO_ROOT, tempDir } from './helpers.js';
 
 interface Step {
@@ -95,11 +95,6 @@ function git(cwd: string, ...args: string[]) {
   return result.stdout.trim();
 }
 
-function sarifValidator() {
-  const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')) as Record<string, unknown>;
-  delete schema['$schema'];
-  return new Ajv({ strict: false, validateFormats: false }).compile(schema);
-}
 
 describe('action.yml', () => {
   it('is a composite action that passes inputs to shell steps only through env', () => {

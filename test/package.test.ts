@@ -20,7 +20,6 @@ describe('the npm package', () => {
     expect(files).toContain('bin/keyward.js');
     expect(files).toContain('dist/cli/main.js');
     expect(files).toContain('dist/index.d.ts');
-    expect(files).toContain('dist/issuer/index.js');
     expect(files).toContain('schemas/rule.schema.json');
     expect(files.filter((f) => f.startsWith('rules/')).length).toBeGreaterThanOrEqual(10);
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('fixtures/') || f.startsWith('src/') || f.endsWith('.map'))).toBe(false);
@@ -51,8 +50,7 @@ describe('the npm package', () => {
     const key = `sk_live_51${fakeRandom('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', 30, 51)}`;
     writeFileSync(
       join(project, 'use-library.mjs'),
-      `import { scanText } from 'keyward';\nconst findings = scanText(${JSON.stringify(`k = "${key}"`)});\nconsole.log(JSON.stringify(findings.map((f) => [f.ruleId, f.line, f.secret.length < 20])));\n` +
-        `import * as issuer from 'keyward/issuer';\nconsole.log(typeof issuer);\n`,
+      `import { scanText } from 'keyward';\nconst findings = scanText(${JSON.stringify(`k = "${key}"`)});\nconsole.log(JSON.stringify(findings.map((f) => [f.ruleId, f.line, f.secret.length < 20])));\n`,
     );
     const library = run(process.execPath, ['use-library.mjs'], project);
     expect(library.stderr).toBe('');

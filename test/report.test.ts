@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { sarifValidator } from './sarif-schema.js';
 import { fakeChecksummedToken, fakeRandom, REPO_ROOT, runCli, tempDir } from './helpers.js';
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -14,11 +14,6 @@ function tree(): string {
   return dir;
 }
 
-function sarifValidator() {
-  const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')) as Record<string, unknown>;
-  delete schema['$schema'];
-  return new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
-}
 
 describe('reports', () => {
   const dir = tree();
