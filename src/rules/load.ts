@@ -1,20 +1,30 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Ajv, ErrorObject } from 'ajv';
+import type { Document, LineCounter, Node } from 'yaml';
 import { RuleError, describeFsError } from '../errors.js';
 import type { ChecksumValidator, Precision, Rule, Severity } from './types.js';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 export const RULE_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rule.schema.json', import.meta.url));
 
+/** The built-in rules, parsed and validated at build time (see scripts/compile-rules.mjs). */
+export const BUILTIN_RULES_CACHE = fileURLToPath(new URL('../../dist/rules.builtin.json', import.meta.url));
+
+// ajv and yaml cost ~100 ms to load; a pre-commit hook with the built-in rules needs neither.
+const require = createRequire(import.meta.url);
+const yaml = () => require('yaml') as typeof import('yaml');
+
 let validateRuleFile: ReturnType<Ajv['compile']> | undefined;
 
 function ruleFileValidator(): ReturnType<Ajv['compile']> {
   if (validateRuleFile === undefined) {
     const schema = JSON.parse(readFileSync(RULE_SCHEMA_PATH, 'utf8')) as object;
-    validateRuleFile = new Ajv({ allErrors: true, strict: true }).compile(schema);
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    validateRuleFile = new AjvClass({ allErrors: true, strict: true }).compile(schema);
   }
   return validateRuleFile;
 }
@@ -61,8 +71,8 @@ export function parseRuleFile(file: string, text?: string): Rule[] {
   } catch (error) {
     throw new RuleError(file, `cannot read: ${describeFsError(error)}`);
   }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const document = yaml().parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxError = document.errors[0];
   if (syntaxError !== undefined) {
     let line = lineCounter.linePos(syntaxError.pos[0]).line;
@@ -112,6 +122,32 @@ export function toRule(raw: RawRule, file: string, line: number): Rule {
 
 /** Loads every rule file in `dir`; a duplicate id is an error naming both places. */
 export function loadRules(dir: string = DEFAULT_RULES_DIR): Rule[] {
+  if (dir === DEFAULT_RULES_DIR) {
+    const cached = cachedBuiltinRules();
+    if (cached !== undefined) return cached;
+  }
+  return parseRulesIn(dir);
+}
+
+/** A fingerprint of the rule files' names and contents: the cache is used only if it matches. */
+export function ruleFilesDigest(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of ruleFilesIn(dir)) hash.update(basename(file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
+function cachedBuiltinRules(): Rule[] | undefined {
+  let cache: { digest: string; rules: Rule[] };
+  try {
+    cache = JSON.parse(readFileSync(BUILTIN_RULES_CACHE, 'utf8')) as { digest: string; rules: Rule[] };
+  } catch {
+    return undefined;
+  }
+  if (cache.digest !== ruleFilesDigest(DEFAULT_RULES_DIR)) return undefined;
+  return cache.rules.map((rule) => ({ ...rule, source: { ...rule.source, file: join(DEFAULT_RULES_DIR, rule.source.file) } }));
+}
+
+export function parseRulesIn(dir: string): Rule[] {
   const rules: Rule[] = [];
   const seen = new Map<string, Rule>();
   for (const file of ruleFilesIn(dir)) {
@@ -169,8 +205,8 @@ export function lineOf(document: Document, lineCounter: LineCounter, path: (stri
   let node: unknown = document.contents;
   let best: Node | undefined = node as Node | undefined;
   for (const key of path) {
-    if (isMap(node)) node = node.get(key, true);
-    else if (isSeq(node)) node = node.get(key as number, true);
+    if (yaml().isMap(node)) node = node.get(key, true);
+    else if (yaml().isSeq(node)) node = node.get(key as number, true);
     else break;
     if (node === undefined) break;
     best = node as Node;
