@@ -22,7 +22,6 @@ function buildCli(argv: string[]): Argv {
     .strict()
     .version(TOOL_VERSION)
     .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
