@@ -107,6 +107,7 @@ function dropAllowlistedCommits(findings: Finding[], noise: NoiseOptions, stats:
 }
 
 const REASON_TEXT: Record<DropReason, string> = {
+  boundary: 'token prefix inside a longer word',
   checksum: 'checksum did not match',
   entropy: 'entropy below the rule minimum',
   placeholder: 'looks like a placeholder (xxxx, ${VAR}, <key>, example…)',

@@ -21,6 +21,7 @@ export interface Detection {
  * 'path-allowlist' and 'decode-budget' count chunks (files, blobs), not candidates.
  */
 export const DROP_REASONS = [
+  'boundary',
   'checksum',
   'entropy',
   'placeholder',
@@ -62,7 +63,8 @@ export function countDrop(stats: DetectStats | undefined, reason: DropReason, ru
 
 /**
  * The engine proper: bytes in, validated detections out. Validators run only on what a pattern already
- * matched, cheapest first (placeholder and entropy are string scans; the checksum is a CRC32).
+ * matched, cheapest first (the boundary is one byte; placeholder and entropy are string scans; the
+ * checksum is a CRC32).
  */
 export function detect(matcher: Matcher, rules: readonly Rule[], data: Buffer, stats?: DetectStats, rejectedSpans?: Span[]): Detection[] {
   return validate(matcher.find(data), rules, data, stats, rejectedSpans);
@@ -83,7 +85,7 @@ export function validate(candidates: Candidate[], rules: readonly Rule[], data: 
   for (const candidate of candidates) {
     const rule = rules[candidate.ruleIndex]!;
     const secret = data.toString('utf8', candidate.start, candidate.end);
-    const reason = rejectReason(rule, secret);
+    const reason = startsInsideWord(rule, secret, data, candidate.start) ? 'boundary' : rejectReason(rule, secret);
     if (reason !== undefined) {
       countDrop(stats, reason, rule.id);
       if (rejectedSpans !== undefined && !rule.tags.includes('generic')) rejectedSpans.push({ start: candidate.start, end: candidate.end });
@@ -98,6 +100,21 @@ export function validate(candidates: Candidate[], rules: readonly Rule[], data: 
     detections.push({ rule, start: candidate.start, end: candidate.end, secret });
   }
   return detections.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/**
+ * A prefixed token that begins in the middle of a word (`work_live_…`, `XAKIA…` inside a base64 blob) is a
+ * coincidence, not a key. Checked here rather than with a leading `\b` or class in every pattern, which
+ * would stop RE2 from searching for the literal prefix directly. Context rules, whose secret does not start
+ * with a keyword, are unaffected.
+ */
+function startsInsideWord(rule: Rule, secret: string, data: Buffer, start: number): boolean {
+  if (start === 0 || !isAsciiAlphanumeric(data[start - 1]!)) return false;
+  return stripLiteralPrefix(rule, secret).length < secret.length;
+}
+
+function isAsciiAlphanumeric(byte: number): boolean {
+  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
 }
 
 /** Why `secret` is not reported under `rule`, or undefined when it is. */
