@@ -3,6 +3,7 @@ import { KeywardError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { baselineCommand } from './baseline-command.js';
 import { installHookCommand } from './hook-command.js';
+import { keysCommand } from './keys-command.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
 import { closest } from './suggest.js';
@@ -16,6 +17,7 @@ function buildCli(argv: string[]): Argv {
     .command(rulesCommand)
     .command(installHookCommand)
     .command(baselineCommand)
+    .command(keysCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
     .demandCommand(1, 'name a command, e.g. keyward scan')
     .recommendCommands()

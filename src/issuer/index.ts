@@ -1,0 +1,23 @@
+/**
+ * keyward/issuer: make API keys that are easy to find when they leak, store only their hashes, and run
+ * their lifecycle (create, verify, rotate, revoke, expire, audit).
+ */
+export { verifyAuditChain, type AuditVerification } from './audit.js';
+export { bodyEntropyBits, defineKeyFormat, generateKey, keyLength, parseKey, previewKey, type KeyFormat, type KeyFormatOptions } from './format.js';
+export { hashKey, sameDigest } from './hash.js';
+export {
+  DEFAULT_OVERLAP_MS,
+  DEFAULT_STALE_AFTER_MS,
+  Issuer,
+  statusOf,
+  type CreateKeyOptions,
+  type CreatedKey,
+  type IssuerOptions,
+  type KeyView,
+  type VerifyContext,
+  type VerifyFailure,
+  type VerifyResult,
+} from './issuer.js';
+export { defaultPatternName, githubPartnerPattern, gitleaksRule, keyRegex, keywardRule, ruleId } from './pattern.js';
+export { SqliteKeyStore, type SqliteStoreOptions } from './sqlite-store.js';
+export * from './types.js';
