@@ -7,6 +7,7 @@ import { NO_PROGRESS, terminalProgress } from '../scan/progress.js';
 import type { CliIo } from './io.js';
 import { parseSize } from './io.js';
 import { prepareNoise } from './noise-options.js';
+import { needsRawSecrets } from './verify-options.js';
 import { DEFAULT_MAX_FILE_SIZE, finishScan, loadRuleSet, type GitScanMode, type ScanArgs } from './scan-command.js';
 
 /** `keyward scan --history | --staged | --pre-push [PATH]`: PATH is a directory inside the repository. */
@@ -18,7 +19,7 @@ export async function runGitScan(mode: GitScanMode, args: ScanArgs, io: CliIo, s
   const setup = prepareNoise(args, loadRuleSet(args.rules), repo.root ?? repo.cwd);
   const maxFileSize =
     setup.maxFileSize !== undefined && args.maxFileSize === DEFAULT_MAX_FILE_SIZE ? setup.maxFileSize : parseSize(args.maxFileSize, '--max-file-size');
-  const engine = { rules: setup.rules, revealSecrets: !args.redact, noise: setup.noise };
+  const engine = { rules: setup.rules, revealSecrets: !args.redact || needsRawSecrets(args), noise: setup.noise };
   const sink = collectingSink();
   const warnings = [...setup.warnings];
   let stats: ScanStats;
@@ -52,7 +53,7 @@ export async function runGitScan(mode: GitScanMode, args: ScanArgs, io: CliIo, s
     }
   }
 
-  const code = finishScan(io, args, {
+  const code = await finishScan(io, args, {
     kind: mode === 'staged' ? 'staged' : 'history',
     rules: setup.rules,
     findings: sink.findings,

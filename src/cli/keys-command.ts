@@ -173,6 +173,17 @@ export const keysCommand: CommandModule<object, object> = {
             emit(io, text, argv['output'] === undefined ? undefined : String(argv['output']));
           }),
       })
+      .command({
+        command: 'export-hashes',
+        describe: 'Write "<sha256> live|revoked" per key, for keyward scan --verify-hashes FILE',
+        builder: (y) => y.option('output', { alias: 'o', type: 'string', describe: 'Write to FILE' }),
+        handler: (parsed) =>
+          withIssuer(typed(parsed), async (issuer, io, argv) => {
+            if (issuer.settings.hashAlgorithm !== 'sha256') throw new KeywardError('this database hashes with a pepper; its hashes cannot be matched by scanners');
+            const lines = (await issuer.list()).length === 0 ? [] : await hashLines(issuer);
+            emit(io, `# keyward hash export: sha256 of each key and whether it is live\n${lines.join('')}`, argv['output'] === undefined ? undefined : String(argv['output']));
+          }),
+      })
       .demandCommand(1, 'name a keys command, e.g. keyward keys create'),
   handler: () => undefined,
 };
@@ -180,6 +191,15 @@ export const keysCommand: CommandModule<object, object> = {
 function typed(parsed: unknown): KeysArgs {
   return parsed as KeysArgs;
 }
+async function hashLines(issuer: Issuer): Promise<string[]> {
+  const { statusOf } = await import('../issuer/index.js');
+  const now = issuer.now();
+  return (await issuer.store.listKeys()).map((record) => {
+    const status = statusOf(record, now);
+    return `${record.hash} ${status === 'active' || status === 'rotating' ? 'live' : 'revoked'}\n`;
+  });
+}
+
 async function run(body: (io: CliIo) => Promise<void>): Promise<void> {
   await body(processIo());
 }

@@ -4,6 +4,7 @@ import { TOOL_VERSION } from '../version.js';
 import { baselineCommand } from './baseline-command.js';
 import { installHookCommand } from './hook-command.js';
 import { keysCommand } from './keys-command.js';
+import { serveCommand } from './serve-command.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
 import { closest } from './suggest.js';
@@ -18,6 +19,7 @@ function buildCli(argv: string[]): Argv {
     .command(installHookCommand)
     .command(baselineCommand)
     .command(keysCommand)
+    .command(serveCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
     .demandCommand(1, 'name a command, e.g. keyward scan')
     .recommendCommands()

@@ -12,8 +12,9 @@ import { emptyStats, type ScanStats } from '../scan/stats.js';
 import { scanWorktree } from '../scan/worktree-scan.js';
 import { emit, parseSize, processIo, type CliIo } from './io.js';
 import { formatExplain, NOISE_OPTIONS, postScan, prepareNoise, type NoiseArgs } from './noise-options.js';
+import { checkVerifyArgs, needsRawSecrets, VERIFY_OPTIONS, verifyFindings, type VerifyArgs } from './verify-options.js';
 
-export interface ScanArgs extends NoiseArgs {
+export interface ScanArgs extends NoiseArgs, VerifyArgs {
   paths: string[];
   format: Format;
   output?: string;
@@ -49,7 +50,8 @@ export function scanOptions<T>(yargs: Argv<T>) {
     .option('stdin', { type: 'boolean', default: false, describe: 'Scan standard input (also spelled -)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary or progress on stderr' })
     .options(NOISE_OPTIONS)
-    .options(GIT_OPTIONS);
+    .options(GIT_OPTIONS)
+    .options(VERIFY_OPTIONS);
 }
 
 /** Git scans (issue 2): they run through ./git-scan.ts, loaded only when one of these is given. */
@@ -89,6 +91,7 @@ export function loadRuleSet(rulesDir: string | undefined): Rule[] {
 /** Runs a scan described by CLI arguments; returns the exit code (0 clean, 1 findings, 2 nothing could be scanned). */
 export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   const started = performance.now();
+  checkVerifyArgs(args);
   const git = gitMode(args);
   if (git !== undefined) {
     // Loaded only when asked for: the pre-commit path pays for nothing it does not use.
@@ -105,14 +108,14 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   if (args.stdin) {
     if (args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('- (stdin) cannot be mixed with paths');
     kind = 'stdin';
-    stats = await scanStdin(rules, args.redact, sink.finding, noise);
+    stats = await scanStdin(rules, args.redact && !needsRawSecrets(args), sink.finding, noise);
   } else {
     stats = await scanWorktree(
       args.paths,
       {
         rules,
         maxFileSize,
-        revealSecrets: !args.redact,
+        revealSecrets: !args.redact || needsRawSecrets(args),
         noise,
         useIgnoreFiles: args.ignoreFiles,
         ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
@@ -135,12 +138,13 @@ export function gitMode(args: ScanArgs): GitScanMode | undefined {
   return history ? 'history' : undefined;
 }
 
-export function finishScan(
+export async function finishScan(
   io: CliIo,
-  args: Pick<ScanArgs, 'format' | 'output' | 'quiet'> & NoiseArgs,
+  args: Pick<ScanArgs, 'format' | 'output' | 'quiet'> & NoiseArgs & VerifyArgs,
   scan: { kind: ScanKind; rules: Rule[]; findings: Finding[]; warnings: string[]; stats: ScanStats; started: number; nothingScanned?: boolean },
-): number {
-  const findings = postScan(args, scan.findings, scan.stats, (message) => io.stderr(`keyward: ${message}\n`));
+): Promise<number> {
+  const kept = postScan(args, scan.findings, scan.stats, (message) => io.stderr(`keyward: ${message}\n`));
+  const findings = await verifyFindings(args, kept, scan.rules, io, findingLocation);
   const report: Report = {
     kind: scan.kind,
     findings,
@@ -157,6 +161,11 @@ export function finishScan(
     scan.nothingScanned ?? (scan.stats.filesScanned === 0 && scan.stats.blobsScanned === 0 && scan.warnings.length > 0 && scan.stats.filesBinary === 0);
   if (findings.length > 0) return 1;
   return nothingScanned ? 2 : 0;
+}
+
+/** Where a finding was, for a leak report's `url`: `git:<commit>:<path>#L<line>` in history, else `<path>#L<line>`. */
+function findingLocation(finding: Finding): string {
+  return `${finding.commit === undefined ? '' : `git:${finding.commit.sha}:`}${finding.path}#L${finding.line}`;
 }
 
 async function scanStdin(rules: Rule[], redact: boolean, onFinding: (finding: Finding) => void, noise?: NoiseOptions): Promise<ScanStats> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Severity } from '../rules/types.js';
+import type { Rule, Severity } from '../rules/types.js';
 import type { Detection } from './detect.js';
 import { stripLiteralPrefix } from './detect.js';
 
@@ -71,6 +71,11 @@ const MAX_VISIBLE_PREFIX = 32;
  * `sk_live_51Hq…` : the rule's literal prefix plus at most 4 characters, never more than a quarter of the
  * secret's random part. Enough to tell two keys apart in a report, far too little to use one.
  */
+/** `secret` as reports show it by default under `rule`: its literal prefix and a few characters. */
+export function redactFor(rule: Rule, secret: string): string {
+  return redact(secret, secret.length - stripLiteralPrefix(rule, secret).length);
+}
+
 export function redact(secret: string, literalPrefixLength: number): string {
   const prefix = secret.slice(0, Math.min(literalPrefixLength, MAX_VISIBLE_PREFIX));
   const body = secret.slice(literalPrefixLength);

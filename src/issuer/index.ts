@@ -14,10 +14,12 @@ export {
   type CreatedKey,
   type IssuerOptions,
   type KeyView,
+  type LeakOutcome,
   type VerifyContext,
   type VerifyFailure,
   type VerifyResult,
 } from './issuer.js';
 export { defaultPatternName, githubPartnerPattern, gitleaksRule, keyRegex, keywardRule, ruleId } from './pattern.js';
+export { TokenBuckets } from './rate-limit.js';
 export { SqliteKeyStore, type SqliteStoreOptions } from './sqlite-store.js';
 export * from './types.js';

@@ -3,6 +3,7 @@ import { KeywardError } from '../errors.js';
 import { verifyAuditChain, type AuditVerification } from './audit.js';
 import { defineKeyFormat, generateKey, parseKey, previewKey, type KeyFormat, type ParseFailure } from './format.js';
 import { hashKey, sameDigest } from './hash.js';
+import { TokenBuckets } from './rate-limit.js';
 import { KeyIdTaken, type AuditEntry, type IssuerSettings, type KeyRecord, type KeyStatus, type KeyStore } from './types.js';
 
 export const DEFAULT_OVERLAP_MS = 48 * 3600_000;
@@ -44,6 +45,8 @@ export type KeyView = Omit<KeyRecord, 'hash'> & { status: KeyStatus };
 export type VerifyFailure = ParseFailure | 'unknown' | 'revoked' | 'expired' | 'retired' | 'scope' | 'ip' | 'rate-limited';
 export type VerifyResult = { ok: true; key: KeyView } | { ok: false; reason: VerifyFailure; keyId?: string };
 
+export type LeakOutcome = { label: 'false_positive' } | { label: 'true_positive'; keyId: string; revoked: boolean; duplicate: boolean };
+
 export interface VerifyContext {
   /** A scope the request needs; the key must hold it, `*`, or a `prefix:*` covering it. */
   scope?: string;
@@ -58,7 +61,7 @@ export class Issuer {
   readonly #pepper: Buffer | undefined;
   readonly #clock: () => number;
   readonly #pendingLastUsed = new Map<string, number>();
-  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  readonly #buckets = new TokenBuckets();
   readonly #blockLists = new Map<string, BlockList>();
   readonly #revokedUseLogged = new Map<string, number>();
   readonly #flushTimer: NodeJS.Timeout;
@@ -136,7 +139,7 @@ export class Issuer {
     if (record.rotationEndsAt !== undefined && record.rotationEndsAt <= now) return { ok: false, reason: 'retired', keyId };
     if (record.ipAllowlist.length > 0 && !this.#ipAllowed(record, context.ip)) return { ok: false, reason: 'ip', keyId };
     if (context.scope !== undefined && !hasScope(record.scopes, context.scope)) return { ok: false, reason: 'scope', keyId };
-    if (record.rateLimit !== undefined && !this.#takeToken(record.id, record.rateLimit, now)) return { ok: false, reason: 'rate-limited', keyId };
+    if (record.rateLimit !== undefined && !this.#buckets.take(record.id, record.rateLimit, now)) return { ok: false, reason: 'rate-limited', keyId };
     this.#pendingLastUsed.set(record.id, now);
     return { ok: true, key: this.#view(record, now) };
   }
@@ -194,8 +197,25 @@ export class Issuer {
     events.push({ at: now, type: 'key.revoked', keyId: id, actor, details: { reason, ...(options.leaked ? {} : (options.details ?? {})) } });
     const revoked = await this.store.revokeKey(id, { at: now, reason, actor }, events);
     const after = revoked ? { ...record, revokedAt: now, revokedReason: reason, revokedBy: actor } : ((await this.store.findKey(id)) ?? record);
-    this.#buckets.delete(id);
+    this.#buckets.forget(id);
     return { revoked, key: this.#view(after, now) };
+  }
+
+  /**
+   * A leak report (GitHub secret scanning or a keyward scanner): a token of ours that is not yet revoked is
+   * revoked now, with `key.leaked` and `key.revoked` logged in one transaction. Reporting it again changes
+   * nothing and logs nothing (`duplicate: true`). Anything not of our format, or not issued, is a false
+   * positive; no lookup is made for a malformed token.
+   */
+  async reportLeak(token: unknown, report: { reporter: string; url?: string; source?: string; type?: string }): Promise<LeakOutcome> {
+    const parsed = parseKey(this.format, token);
+    if (!parsed.ok) return { label: 'false_positive' };
+    const record = await this.store.findKey(parsed.id);
+    if (record === undefined || !sameDigest(record.hash, this.hash(token as string))) return { label: 'false_positive' };
+    const details: Record<string, unknown> = { reporter: report.reporter };
+    for (const field of ['url', 'source', 'type'] as const) if (report[field] !== undefined) details[field] = String(report[field]).slice(0, 2048);
+    const { revoked, key } = await this.revoke(record.id, { reason: 'leaked', actor: report.reporter, details, leaked: true });
+    return { label: 'true_positive', keyId: key.id, revoked, duplicate: !revoked };
   }
 
   async get(id: string): Promise<KeyView | undefined> {
@@ -275,17 +295,6 @@ export class Issuer {
       this.#blockLists.set(record.id, list);
     }
     return list.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
-  }
-
-  /** A token bucket per key in this process: `limit` per minute, bursts up to `limit`. */
-  #takeToken(id: string, limit: number, now: number): boolean {
-    const bucket = this.#buckets.get(id) ?? { tokens: limit, at: now };
-    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.at) * limit) / 60_000);
-    bucket.at = now;
-    this.#buckets.set(id, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
   }
 
   /** At most one event per key per hour per process: a leaked key hammered by an attacker must not flood the log. */
