@@ -8,6 +8,8 @@ interface ServeArgs {
   host: string;
   port: number;
   bodyLimit: string;
+  reportsPerMinute: number;
+  rangeLookupsPerMinute: number;
 }
 
 /** `keyward serve`: the issuer's leak intake and range lookups, on 127.0.0.1 unless told otherwise. */
@@ -20,6 +22,8 @@ export const serveCommand: CommandModule<object, object> = {
       .option('public-keys', { type: 'string', demandOption: true, describe: "Reporters' ECDSA public keys in GitHub's {\"public_keys\":[…]} shape: a FILE or an https URL" })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
       .option('port', { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' })
+      .option('reports-per-minute', { type: 'number', default: 60_000, describe: 'Leak reports accepted per minute per reporting key' })
+      .option('range-lookups-per-minute', { type: 'number', default: 120, describe: 'Range lookups per minute per client address' })
       .option('body-limit', { type: 'string', default: '1MB', describe: 'Largest accepted request body' })
       .example('$0 serve --db keys.db --public-keys reporters.json', 'Accept signed leak reports on 127.0.0.1:8787'),
   handler: async (parsed) => {
@@ -32,7 +36,13 @@ export const serveCommand: CommandModule<object, object> = {
     const publicKeys = /^https?:\/\//i.test(args.publicKeys) ? publicKeysFromUrl(args.publicKeys) : publicKeysFromFile(args.publicKeys);
     const pepper = process.env['KEYWARD_PEPPER'];
     const issuer = await Issuer.open(new SqliteKeyStore(args.db), pepper ? { pepper: Buffer.from(pepper, 'utf8'), lastUsedFlushMs: 5000 } : { lastUsedFlushMs: 5000 });
-    const server = createLeakServer({ issuer, publicKeys, bodyLimit: parseSize(args.bodyLimit, '--body-limit') });
+    const server = createLeakServer({
+      issuer,
+      publicKeys,
+      bodyLimit: parseSize(args.bodyLimit, '--body-limit'),
+      reportsPerMinute: args.reportsPerMinute,
+      rangeLookupsPerMinute: args.rangeLookupsPerMinute,
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
         reject(new KeywardError(`cannot listen on ${args.host}:${args.port}: ${error.code === 'EADDRINUSE' ? 'address in use' : error.message}`)),

@@ -15,7 +15,7 @@ export interface LeakServerOptions {
   bodyLimit?: number;
   /** Tokens per report; default 1000. */
   maxTokens?: number;
-  /** Leak reports per minute per reporting key; default 600. */
+  /** Leak reports per minute per reporting key; default 60,000 (GitHub can send bursts after a large push). */
   reportsPerMinute?: number;
   /** Range lookups per minute per client address; default 120. */
   rangeLookupsPerMinute?: number;
@@ -113,7 +113,7 @@ export function createLeakServer(options: LeakServerOptions): Server & { metrics
     if (publicKey === undefined) return reject(response, 'unauthorized', 401, 'unknown public key identifier');
     if (!verifySignature(publicKey, body, signature)) return reject(response, 'unauthorized', 401, 'signature does not verify');
     const reporter = `reporter:${keyId.slice(0, 64)}`;
-    if (!reporterBuckets.take(reporter, options.reportsPerMinute ?? 600, Date.now())) return reject(response, 'rate_limited', 429, 'too many reports from this key', { 'retry-after': '60' });
+    if (!reporterBuckets.take(reporter, options.reportsPerMinute ?? 60_000, Date.now())) return reject(response, 'rate_limited', 429, 'too many reports from this key', { 'retry-after': '60' });
     const items = parseItems(body, maxTokens);
     if (typeof items === 'string') return reject(response, 'bad_request', 400, items);
     const answers = await serially(async () => {
