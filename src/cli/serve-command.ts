@@ -9,6 +9,7 @@ interface ServeArgs {
   port: number;
   bodyLimit: string;
   reportsPerMinute: number;
+  notifyUrl?: string;
   rangeLookupsPerMinute: number;
 }
 
@@ -24,6 +25,7 @@ export const serveCommand: CommandModule<object, object> = {
       .option('port', { type: 'number', default: 8787, describe: 'Port (0 picks a free one)' })
       .option('reports-per-minute', { type: 'number', default: 60_000, describe: 'Leak reports accepted per minute per reporting key' })
       .option('range-lookups-per-minute', { type: 'number', default: 120, describe: 'Range lookups per minute per client address' })
+      .option('notify-url', { type: 'string', describe: 'POST a signed notice here when a reported key is revoked (secret: env KEYWARD_NOTIFY_SECRET)' })
       .option('body-limit', { type: 'string', default: '1MB', describe: 'Largest accepted request body' })
       .example('$0 serve --db keys.db --public-keys reporters.json', 'Accept signed leak reports on 127.0.0.1:8787'),
   handler: async (parsed) => {
@@ -36,7 +38,16 @@ export const serveCommand: CommandModule<object, object> = {
     const publicKeys = /^https?:\/\//i.test(args.publicKeys) ? publicKeysFromUrl(args.publicKeys) : publicKeysFromFile(args.publicKeys);
     const pepper = process.env['KEYWARD_PEPPER'];
     const issuer = await Issuer.open(new SqliteKeyStore(args.db), pepper ? { pepper: Buffer.from(pepper, 'utf8'), lastUsedFlushMs: 5000 } : { lastUsedFlushMs: 5000 });
+    let onRevoked: ((keyId: string, details: Record<string, unknown>) => void) | undefined;
+    if (args.notifyUrl !== undefined) {
+      const secret = process.env['KEYWARD_NOTIFY_SECRET'];
+      if (secret === undefined || secret.length < 16) throw new KeywardError('--notify-url needs KEYWARD_NOTIFY_SECRET (at least 16 characters) in the environment');
+      const { createOwnerNotifier } = await import('../server/notify.js');
+      const notifier = createOwnerNotifier({ issuer, url: args.notifyUrl, secret, log: (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`) });
+      onRevoked = (keyId, details) => void notifier.notify(keyId, details);
+    }
     const server = createLeakServer({
+      ...(onRevoked === undefined ? {} : { onRevoked }),
       issuer,
       publicKeys,
       bodyLimit: parseSize(args.bodyLimit, '--body-limit'),

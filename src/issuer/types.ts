@@ -28,7 +28,7 @@ export interface KeyRecord {
 
 export type KeyStatus = 'active' | 'rotating' | 'retired' | 'expired' | 'revoked';
 
-export const AUDIT_EVENT_TYPES = ['key.created', 'key.rotated', 'key.revoked', 'key.expired', 'key.leaked', 'key.used_after_revocation'] as const;
+export const AUDIT_EVENT_TYPES = ['key.created', 'key.rotated', 'key.revoked', 'key.expired', 'key.leaked', 'key.used_after_revocation', 'key.owner_notified'] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** What the issuer asks the store to log; the store numbers it and chains it to the previous event. */

@@ -131,3 +131,39 @@ describe('GET /v1/hashes/range/{prefix}', () => {
     expect(metrics).toMatch(/keyward_server_requests_total\{outcome="unauthorized"\} [1-9]/);
   });
 });
+
+describe('owner notification', () => {
+  it('posts a signed notice, retries with backoff, and records the outcome in the audit trail', async () => {
+    const { createServer } = await import('node:http');
+    const { createOwnerNotifier, signNotification } = await import('../../src/server/notify.js');
+    const received: { body: string; signature: string }[] = [];
+    let calls = 0;
+    const owner = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        calls++;
+        received.push({ body, signature: String(request.headers['keyward-signature']) });
+        response.writeHead(calls <= 2 ? 503 : 204).end();
+      });
+    });
+    await new Promise<void>((resolve) => owner.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(owner.address() as AddressInfo).port}/hooks/keys`;
+    const notifier = createOwnerNotifier({ issuer, url, secret: 'owner-shared-secret-0123', baseDelayMs: 20 });
+    const { record } = await issuer.create({ owner: 'team-payments' });
+    await notifier.notify(record.id, { reporter: 'reporter:x', url: 'https://example.test/leak' });
+    owner.close();
+    expect(calls).toBe(3);
+    const last = received.at(-1)!;
+    const timestamp = Number(/^t=(\d+),/.exec(last.signature)![1]);
+    expect(last.signature).toBe(signNotification('owner-shared-secret-0123', last.body, timestamp));
+    expect(JSON.parse(last.body)).toMatchObject({ type: 'key.leaked', keyId: record.id, revoked: true });
+    const events = (await issuer.store.auditEvents()).filter((event) => event.type === 'key.owner_notified');
+    expect(events.at(-1)).toMatchObject({ keyId: record.id, details: { delivered: true, attempts: 3 } });
+    // An endpoint that never answers well is given up on, and that is recorded too.
+    const failing = createOwnerNotifier({ issuer, url: 'http://127.0.0.1:1/unreachable', secret: 'owner-shared-secret-0123', attempts: 2, baseDelayMs: 10 });
+    await failing.notify(record.id, {});
+    expect((await issuer.store.auditEvents()).at(-1)).toMatchObject({ type: 'key.owner_notified', details: { delivered: false, attempts: 2 } });
+    expect((await issuer.verifyAudit()).ok).toBe(true);
+  });
+});
