@@ -4,5 +4,10 @@ if (major < 22 || (major === 22 && minor < 22)) {
   process.stderr.write(`keyward: error: Node.js ${process.versions.node} is too old; keyward needs Node.js 22.22.2 or newer (24 LTS recommended)\n`);
   process.exit(2);
 }
-const { main } = await import('../dist/cli/main.js');
-await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// Pre-commit and pre-push hooks take a path that skips the argument parser (see src/cli/fast-path.ts).
+const { runHookFastPath } = await import('../dist/cli/fast-path.js');
+if (!(await runHookFastPath(argv))) {
+  const { main } = await import('../dist/cli/main.js');
+  await main(argv);
+}

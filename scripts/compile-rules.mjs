@@ -2,7 +2,15 @@
 // work. The loader uses the result only while its digest matches the files in rules/.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { compileMatcher } from '../dist/matcher/index.js';
 import { BUILTIN_RULES_CACHE, DEFAULT_RULES_DIR, parseRulesIn, ruleFilesDigest } from '../dist/rules/load.js';
 
-const rules = parseRulesIn(DEFAULT_RULES_DIR).map((rule) => ({ ...rule, source: { ...rule.source, file: basename(rule.source.file) } }));
+const parsed = parseRulesIn(DEFAULT_RULES_DIR);
+try {
+  compileMatcher(parsed); // every pattern through RE2 now, so the CLI may compile them lazily
+} catch (error) {
+  console.error(`keyward build: ${error.message}`);
+  process.exit(1);
+}
+const rules = parsed.map((rule) => ({ ...rule, patternChecked: true, source: { ...rule.source, file: basename(rule.source.file) } }));
 writeFileSync(BUILTIN_RULES_CACHE, JSON.stringify({ digest: ruleFilesDigest(DEFAULT_RULES_DIR), rules }));

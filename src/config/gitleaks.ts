@@ -7,13 +7,16 @@
  * dropped silently. Go's regexp and RE2 share a syntax, so most patterns carry over unchanged; a pattern
  * RE2 rejects (lookaround, backreferences) is rejected here.
  */
-import { parse as parseToml } from 'smol-toml';
+import { createRequire } from 'node:module';
 import type { AllowlistData, NoiseOptions } from '../engine/noise.js';
 import { captureGroupCount, re2Rejection } from '../matcher/filters.js';
 import type { RawRule } from '../rules/load.js';
 import { toRule } from '../rules/load.js';
 import type { Rule } from '../rules/types.js';
 import { ConfigError } from './errors.js';
+
+const require = createRequire(import.meta.url);
+const parseToml = (source: string): unknown => (require('smol-toml') as typeof import('smol-toml')).parse(source);
 
 export interface GitleaksImport {
   /** Rules in the rules/ YAML shape (with `imported: true`), for `rules import-gitleaks` to write. */

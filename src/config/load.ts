@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject } from 'ajv';
 import { KeywardError, describeFsError } from '../errors.js';
 import type { AllowlistData, NoiseOptions } from '../engine/noise.js';
 import { DEFAULT_DECODE } from '../engine/noise.js';
@@ -16,6 +16,11 @@ import { describeSchemaError, firstLine, lineOf, lineOfUnclosedQuote, loadRules,
 import type { Rule } from '../rules/types.js';
 import { ConfigError } from './errors.js';
 import { importGitleaksConfig } from './gitleaks.js';
+
+// ajv, yaml and the TOML parser load only when a config file exists: most scans (and every pre-commit hook
+// without a config) need none of them.
+const require = createRequire(import.meta.url);
+const yaml = () => require('yaml') as typeof import('yaml');
 
 export { ConfigError };
 
@@ -56,7 +61,8 @@ let validateConfigFile: ReturnType<Ajv['compile']> | undefined;
 
 function configValidator(): ReturnType<Ajv['compile']> {
   if (validateConfigFile === undefined) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    const ajv = new AjvClass({ allErrors: true, strict: true });
     ajv.addSchema(JSON.parse(readFileSync(RULE_SCHEMA_PATH, 'utf8')) as object);
     validateConfigFile = ajv.compile(JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as object);
   }
@@ -92,6 +98,7 @@ export function loadConfig(file: string): KeywardConfig {
     throw new ConfigError(file, `cannot read config: ${describeFsError(error)}`);
   }
   if (extname(file).toLowerCase() === '.toml') return gitleaksAsConfig(file, source);
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxError = document.errors[0];

@@ -33,6 +33,8 @@ export interface Rule {
   imported?: boolean;
   /** Where the rule was defined, for error messages. */
   source: { file: string; line: number };
+  /** Compiled with RE2 at build time (the built-in rules): the matcher may then compile it on first use. */
+  patternChecked?: boolean;
 }
 
 /** What reporters need to know about a rule; plain data that crosses worker boundaries. */
