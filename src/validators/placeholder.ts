@@ -18,7 +18,8 @@ export function looksLikePlaceholder(body: string): boolean {
   if (body.length === 0) return true;
   if (PLACEHOLDER_VALUES.has(body.toLowerCase())) return true;
   if (PLACEHOLDER_MARKERS.test(body)) return true;
-  if (isOneRepeatedCharacter(body)) return true;
+  // `00000000-0000-0000-0000-000000000000`: separators do not make a repeated character random.
+  if (isOneRepeatedCharacter(body.replace(/[-_.:/]/g, '') || body)) return true;
   return isPlainSequence(body);
 }
 
