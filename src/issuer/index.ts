@@ -21,5 +21,6 @@ export {
 } from './issuer.js';
 export { defaultPatternName, githubPartnerPattern, gitleaksRule, keyRegex, keywardRule, ruleId } from './pattern.js';
 export { TokenBuckets } from './rate-limit.js';
+export { PgKeyStore, redactPassword } from './pg-store.js';
 export { SqliteKeyStore, type SqliteStoreOptions } from './sqlite-store.js';
 export * from './types.js';
