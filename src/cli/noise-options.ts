@@ -111,6 +111,7 @@ const REASON_TEXT: Record<DropReason, string> = {
   checksum: 'checksum did not match',
   entropy: 'entropy below the rule minimum',
   placeholder: 'looks like a placeholder (xxxx, ${VAR}, <key>, example…)',
+  shape: 'no letter-and-digit mix (generic rules)',
   duplicate: 'same rule, same span (or found again after decoding)',
   'inline-ignore': 'inline marker (keyward:allow, gitleaks:allow, …)',
   allowlist: 'allowlist regex (secret, line or rule path)',

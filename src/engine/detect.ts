@@ -25,6 +25,7 @@ export const DROP_REASONS = [
   'checksum',
   'entropy',
   'placeholder',
+  'shape',
   'duplicate',
   'inline-ignore',
   'allowlist',
@@ -120,6 +121,7 @@ function isAsciiAlphanumeric(byte: number): boolean {
 /** Why `secret` is not reported under `rule`, or undefined when it is. */
 export function rejectReason(rule: Rule, secret: string): DropReason | undefined {
   if (!rule.allowPlaceholders && looksLikePlaceholder(stripLiteralPrefix(rule, secret))) return 'placeholder';
+  if (rule.requireLetterAndDigit && !(/[0-9]/.test(secret) && /[A-Za-z]/.test(secret))) return 'shape';
   if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return 'entropy';
   if (rule.validator !== undefined && !hasValidCrc32Base62(secret, rule.validator.covers)) return 'checksum';
   return undefined;

@@ -41,6 +41,7 @@ export interface RawRule {
   entropy?: number;
   validator?: { kind: 'crc32-base62'; covers?: 'after-prefix' | 'whole' };
   allow_placeholders?: boolean;
+  require_letter_and_digit?: boolean;
   references?: string[];
   examples?: { text: string; secret: string }[];
   negative_examples?: string[];
@@ -111,6 +112,7 @@ export function toRule(raw: RawRule, file: string, line: number): Rule {
     ...(raw.entropy === undefined ? {} : { entropy: raw.entropy }),
     ...(validator === undefined ? {} : { validator }),
     allowPlaceholders: raw.allow_placeholders ?? false,
+    ...(raw.require_letter_and_digit ? { requireLetterAndDigit: true } : {}),
     references: raw.references ?? [],
     examples: raw.examples ?? [],
     negativeExamples: raw.negative_examples ?? [],

@@ -24,6 +24,8 @@ export interface Rule {
   entropy?: number;
   validator?: ChecksumValidator;
   allowPlaceholders: boolean;
+  /** The secret must hold both a letter and a digit (generic rules: names and words are not secrets). */
+  requireLetterAndDigit?: boolean;
   references: string[];
   examples: RuleExample[];
   negativeExamples: string[];
