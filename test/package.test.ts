@@ -20,6 +20,7 @@ describe('the npm package', () => {
     expect(files).toContain('bin/keyward.js');
     expect(files).toContain('dist/cli/main.js');
     expect(files).toContain('dist/index.d.ts');
+    expect(files).toContain('dist/issuer/index.d.ts');
     expect(files).toContain('schemas/rule.schema.json');
     expect(files.filter((f) => f.startsWith('rules/')).length).toBeGreaterThanOrEqual(10);
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('fixtures/') || f.startsWith('src/') || f.endsWith('.map'))).toBe(false);
@@ -32,7 +33,7 @@ describe('the npm package', () => {
     // re2 is a native addon that takes minutes to compile, and tests reach no registry: the project starts
     // with a copy of this checkout's installed tree (with npm's record of it), and npm installs the tarball
     // offline on top of it.
-    const runtime = ['re2', 'better-sqlite3', 'yaml', 'ajv', 'ignore', 'fast-glob', 'simple-git', 'yargs', 'smol-toml'];
+    const runtime = ['re2', 'better-sqlite3', 'yaml', 'ajv', 'ignore', 'fast-glob', 'simple-git', 'yargs', 'smol-toml', 'pg'];
     const available = new Set(readdirSync(join(REPO_ROOT, 'node_modules')));
     for (const name of readdirSync(join(REPO_ROOT, 'node_modules'))) {
       cpSync(join(REPO_ROOT, 'node_modules', name), join(project, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
@@ -55,5 +56,23 @@ describe('the npm package', () => {
     const library = run(process.execPath, ['use-library.mjs'], project);
     expect(library.stderr).toBe('');
     expect(library.stdout.split('\n')[0]).toBe(JSON.stringify([['stripe-secret-key-live', 1, true]]));
+
+    // The issuer kit's entry point: issue a key, revoke it, see it refused.
+    writeFileSync(
+      join(project, 'use-issuer.mjs'),
+      [
+        "import { Issuer, SqliteKeyStore } from 'keyward/issuer';",
+        "const issuer = await Issuer.init(new SqliteKeyStore('keys.db', { create: true }), { prefix: 'fresh_live_' });",
+        "const { key, record } = await issuer.create({ name: 'first' });",
+        'const before = await issuer.verify(key);',
+        "await issuer.revoke(record.id, { reason: 'demo' });",
+        'const after = await issuer.verify(key);',
+        'console.log(JSON.stringify([key.startsWith(`fresh_live_${record.id}_`), before.ok, after.ok ? null : after.reason]));',
+        'await issuer.close();',
+      ].join('\n'),
+    );
+    const issuer = run(process.execPath, ['use-issuer.mjs'], project);
+    expect(issuer.stderr).toBe('');
+    expect(issuer.stdout.trim()).toBe(JSON.stringify([true, true, 'revoked']));
   });
 });
