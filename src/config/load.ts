@@ -43,7 +43,7 @@ export function emptyConfig(): KeywardConfig {
   return { file: undefined, disable: [], enableOnly: undefined, rules: [], noise: {}, maxFileSize: undefined, warnings: [] };
 }
 
-/** The nearest `.keyward.yml` in `startDir` or above it, up to the filesystem root. */
+/** The nearest `.keyward.yml` in `startDir` or above it, up to the repository root (or the filesystem root outside one). */
 export function findConfig(startDir: string): string | undefined {
   let dir = resolve(startDir);
   for (;;) {
@@ -51,6 +51,9 @@ export function findConfig(startDir: string): string | undefined {
       const candidate = join(dir, name);
       if (existsSync(candidate)) return candidate;
     }
+    // A repository's config lives in it: the search stops at the repository root (where .git is), so a
+    // repository checked out inside another never picks up the outer one's config.
+    if (existsSync(join(dir, '.git'))) return undefined;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
