@@ -56,9 +56,10 @@ const PERCENT_RUN = new RE2('[A-Za-z0-9._~+=/-]{0,200}(?:%[0-9A-Fa-f]{2}[A-Za-z0
 /** Shortest base64 or hex run worth decoding: 15 bytes encoded. */
 const MIN_BASE64_RUN = 20;
 
-/** The base64 alphabets (standard and url-safe), which also cover hex. */
+/** The base64 alphabets (standard and url-safe), which also cover hex: 1 for a letter or sign, 2 for a digit. */
 const BASE64_BYTE = new Uint8Array(256);
-for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') BASE64_BYTE[char.charCodeAt(0)] = 1;
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+/_-') BASE64_BYTE[char.charCodeAt(0)] = 1;
+for (const char of '0123456789') BASE64_BYTE[char.charCodeAt(0)] = 2;
 
 /**
  * Calls `visit` for each encoded-looking segment in `data`, in order, until it returns false. A base64 run
@@ -74,20 +75,18 @@ export function forEachEncodedSegment(data: Buffer, maxSegment: number, visit: (
   if (data.length < MIN_BASE64_RUN) return;
   const piece = Math.max(4, maxSegment - (maxSegment % 4));
   const length = data.length;
+  const table = BASE64_BYTE;
   let i = 0;
   while (i < length) {
-    while (i < length && BASE64_BYTE[data[i]!] === 0) i++;
+    while (i < length && table[data[i]!] === 0) i++;
     const start = i;
-    let digit = false;
-    while (i < length && BASE64_BYTE[data[i]!] === 1) {
-      if (data[i]! <= 0x39 && data[i]! >= 0x30) digit = true;
-      i++;
-    }
+    let kinds = 0;
+    for (let kind; i < length && (kind = table[data[i]!]!) !== 0; i++) kinds |= kind;
     const runEnd = i;
     let end = runEnd;
     while (end < length && end - runEnd < 2 && data[end] === 0x3d) end++;
     i = end;
-    if (runEnd - start < MIN_BASE64_RUN || !digit) continue;
+    if (runEnd - start < MIN_BASE64_RUN || (kinds & 2) === 0) continue;
     for (let at = start; at < end; at += piece) {
       if (!visit({ kind: 'base64', start: at, end: Math.min(end, at + piece) })) return;
     }
