@@ -222,7 +222,7 @@ async function withIssuer(argv: KeysArgs, body: (issuer: Issuer, io: CliIo, argv
 }
 
 /** The pepper comes from the environment only: a flag would land in shell history and `ps`. */
-function pepperOption(): { pepper?: Buffer } {
+export function pepperOption(): { pepper?: Buffer } {
   const pepper = process.env['KEYWARD_PEPPER'];
   if (pepper === undefined || pepper === '') return {};
   if (pepper.length < 32) throw new KeywardError('KEYWARD_PEPPER must be at least 32 characters');

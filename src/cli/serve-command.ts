@@ -36,8 +36,8 @@ export const serveCommand: CommandModule<object, object> = {
       import('../server/public-keys.js'),
     ]);
     const publicKeys = /^https?:\/\//i.test(args.publicKeys) ? publicKeysFromUrl(args.publicKeys) : publicKeysFromFile(args.publicKeys);
-    const pepper = process.env['KEYWARD_PEPPER'];
-    const issuer = await Issuer.open(new SqliteKeyStore(args.db), pepper ? { pepper: Buffer.from(pepper, 'utf8'), lastUsedFlushMs: 5000 } : { lastUsedFlushMs: 5000 });
+    const { pepperOption } = await import('./keys-command.js');
+    const issuer = await Issuer.open(new SqliteKeyStore(args.db), { ...pepperOption(), lastUsedFlushMs: 5000 });
     let onRevoked: ((keyId: string, details: Record<string, unknown>) => void) | undefined;
     if (args.notifyUrl !== undefined) {
       const secret = process.env['KEYWARD_NOTIFY_SECRET'];
