@@ -1,6 +1,6 @@
-import { KeywardError } from '../errors.js';
 import { FORMATS, type Format } from '../report/index.js';
 import { processIo } from './io.js';
+import { reportError } from './report-error.js';
 import { DEFAULT_MAX_FILE_SIZE, runScan, type ScanArgs } from './scan-command.js';
 
 /**
@@ -52,9 +52,7 @@ export async function runHookFastPath(argv: readonly string[]): Promise<boolean>
   try {
     process.exitCode = await runScan(args, processIo());
   } catch (error) {
-    if (!(error instanceof KeywardError)) throw error;
-    process.stderr.write(`keyward: error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
-    process.exitCode = error.exitCode;
+    process.exitCode = reportError(error, false);
   }
   return true;
 }

@@ -192,12 +192,9 @@ function typed(parsed: unknown): KeysArgs {
   return parsed as KeysArgs;
 }
 async function hashLines(issuer: Issuer): Promise<string[]> {
-  const { statusOf } = await import('../issuer/index.js');
+  const { livenessOf } = await import('../issuer/index.js');
   const now = issuer.now();
-  return (await issuer.store.listKeys()).map((record) => {
-    const status = statusOf(record, now);
-    return `${record.hash} ${status === 'active' || status === 'rotating' ? 'live' : 'revoked'}\n`;
-  });
+  return (await issuer.store.listKeys()).map((record) => `${record.hash} ${livenessOf(record, now)}\n`);
 }
 
 async function run(body: (io: CliIo) => Promise<void>): Promise<void> {

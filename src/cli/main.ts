@@ -1,5 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { KeywardError } from '../errors.js';
+import { reportError } from './report-error.js';
 import { TOOL_VERSION } from '../version.js';
 import { baselineCommand } from './baseline-command.js';
 import { installHookCommand } from './hook-command.js';
@@ -62,16 +63,4 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     process.exitCode = reportError(error, debug);
   }
-}
-
-function reportError(error: unknown, debug: boolean): number {
-  if (error instanceof KeywardError) {
-    process.stderr.write(`keyward: error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
-    if (debug) process.stderr.write(`${error.stack}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`keyward: internal error: ${message.split('\n')[0]}\n`);
-  process.stderr.write(debug && error instanceof Error ? `${error.stack}\n` : 'hint: run again with --debug for the stack trace, and report it\n');
-  return 2;
 }

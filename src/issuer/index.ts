@@ -9,6 +9,7 @@ export {
   DEFAULT_OVERLAP_MS,
   DEFAULT_STALE_AFTER_MS,
   Issuer,
+  livenessOf,
   statusOf,
   type CreateKeyOptions,
   type CreatedKey,

@@ -271,7 +271,8 @@ export class Issuer {
   }
 
   async #require(id: string): Promise<KeyRecord> {
-    if (typeof id !== 'string' || !/^[0-9A-Za-z]{1,24}$/.test(id)) throw new KeywardError(`'${String(id).slice(0, 40)}' is not a key id`);
+    // Not echoed: a key pasted where its id belongs must not reach a terminal or a log.
+    if (typeof id !== 'string' || !/^[0-9A-Za-z]{1,24}$/.test(id)) throw new KeywardError('that is not a key id (the 8 base62 characters after the prefix; see keyward keys list)');
     const record = await this.store.findKey(id);
     if (record === undefined) throw new KeywardError(`no key with id ${id} in ${this.store.location}`);
     return record;
@@ -313,6 +314,12 @@ export function statusOf(record: KeyRecord, now: number): KeyStatus {
   if (record.expiresAt !== undefined && record.expiresAt <= now) return 'expired';
   if (record.rotationEndsAt !== undefined) return record.rotationEndsAt <= now ? 'retired' : 'rotating';
   return 'active';
+}
+
+/** What a scanner is told about a key: live while it still verifies (active or in its overlap window). */
+export function livenessOf(record: KeyRecord, now: number): 'live' | 'revoked' {
+  const status = statusOf(record, now);
+  return status === 'active' || status === 'rotating' ? 'live' : 'revoked';
 }
 
 function hasScope(granted: readonly string[], needed: string): boolean {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Issuer } from '../issuer/issuer.js';
 import { TokenBuckets } from '../issuer/rate-limit.js';
-import { statusOf } from '../issuer/issuer.js';
+import { livenessOf } from '../issuer/issuer.js';
 import { verifySignature, type PublicKeySource } from './public-keys.js';
 
 export const KEY_ID_HEADER = 'github-public-key-identifier';
@@ -94,19 +94,19 @@ export function createLeakServer(options: LeakServerOptions): Server & { metrics
     const now = options.issuer.now();
     const real = (await options.issuer.store.keysWithHashPrefix(low)).map((record) => ({
       suffix: record.hash.slice(5),
-      status: statusOf(record, now) === 'active' || statusOf(record, now) === 'rotating' ? 'live' : 'revoked',
+      status: livenessOf(record, now),
     }));
     send(response, 200, { prefix: low, entries: padRange(low, real) }, { 'cache-control': 'no-store' });
   }
 
   async function leakReport(request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (contentType !== 'application/json') return reject(response, 'unsupported_media_type', 415, 'Content-Type must be application/json', {}, request);
+    if (contentType !== 'application/json') return reject(response, 'unsupported_media_type', 415, 'Content-Type must be application/json', {}, true);
     const declared = Number(request.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > bodyLimit) return reject(response, 'too_large', 413, `body over ${bodyLimit} bytes`, {}, request);
+    if (Number.isFinite(declared) && declared > bodyLimit) return reject(response, 'too_large', 413, `body over ${bodyLimit} bytes`, {}, true);
     const keyId = header(request, KEY_ID_HEADER);
     const signature = header(request, SIGNATURE_HEADER);
-    if (keyId === undefined || signature === undefined) return reject(response, 'unauthorized', 401, `missing ${KEY_ID_HEADER} or ${SIGNATURE_HEADER}`, {}, request);
+    if (keyId === undefined || signature === undefined) return reject(response, 'unauthorized', 401, `missing ${KEY_ID_HEADER} or ${SIGNATURE_HEADER}`, {}, true);
     const body = await readBody(request, bodyLimit);
     if (body === undefined) return reject(response, 'too_large', 413, `body over ${bodyLimit} bytes`);
     const publicKey = await options.publicKeys.find(keyId);
@@ -133,11 +133,11 @@ export function createLeakServer(options: LeakServerOptions): Server & { metrics
     send(response, 200, answers);
   }
 
-  function reject(response: ServerResponse, outcome: Outcome, status: number, message: string, headers: Record<string, string> = {}, drain?: IncomingMessage): void {
+  function reject(response: ServerResponse, outcome: Outcome, status: number, message: string, headers: Record<string, string> = {}, unreadBody = false): void {
     metrics[outcome]++;
     log({ at: new Date().toISOString(), outcome, status, message });
     // Answer without reading an unwanted body, and close the connection so it is not read either.
-    if (drain !== undefined) headers = { ...headers, connection: 'close' };
+    if (unreadBody) headers = { ...headers, connection: 'close' };
     send(response, status, { error: message }, headers);
   }
 

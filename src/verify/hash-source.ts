@@ -66,7 +66,7 @@ function exportFileSource(path: string): HashSource {
 }
 
 async function databaseSource(path: string): Promise<HashSource> {
-  const { SqliteKeyStore, statusOf } = await import('../issuer/index.js');
+  const { SqliteKeyStore, livenessOf } = await import('../issuer/index.js');
   const store = new SqliteKeyStore(path);
   const settings = await store.readSettings();
   if (settings?.hashAlgorithm !== 'sha256') {
@@ -81,8 +81,7 @@ async function databaseSource(path: string): Promise<HashSource> {
       for (const hash of hashes) {
         const record = await store.findKeyByHash(hash);
         if (record === undefined) continue;
-        const status = statusOf(record, now);
-        out.set(hash, status === 'active' || status === 'rotating' ? 'live' : 'revoked');
+        out.set(hash, livenessOf(record, now));
       }
       return out;
     },
