@@ -25,6 +25,8 @@ export interface GitleaksImport {
   rules: Rule[];
   rejected: { id: string; reason: string }[];
   disabledRules: string[];
+  /** `[extend] useDefault = true`: the built-in rules run too (gitleaks runs only the config's rules otherwise). */
+  useDefault: boolean;
   noise: NoiseOptions;
   warnings: string[];
 }
@@ -68,7 +70,7 @@ export function importGitleaksConfig(file: string, source: string): GitleaksImpo
     const line = (error as { line?: number }).line;
     throw new ConfigError(file, `invalid TOML: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, line);
   }
-  const result: GitleaksImport = { raw: [], rules: [], rejected: [], disabledRules: [], noise: {}, warnings: [] };
+  const result: GitleaksImport = { raw: [], rules: [], rejected: [], disabledRules: [], useDefault: config.extend?.useDefault === true, noise: {}, warnings: [] };
   const idMap = new Map<string, string>();
   const ruleAllowlists: Record<string, AllowlistData> = {};
 

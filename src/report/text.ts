@@ -65,5 +65,5 @@ export function summaryLine(report: Report): string {
     stats.filesTooLarge > 0 ? `${stats.filesTooLarge} over the size limit` : '',
     stats.filesUnreadable > 0 ? `${stats.filesUnreadable} unreadable` : '',
   ].filter(Boolean);
-  return `${head}; scanned ${scanned}, ${formatBytes(stats.bytesScanned)} in ${(report.durationMs / 1000).toFixed(2)} s${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}`;
+  return `${head}; scanned ${scanned}, ${formatBytes(stats.bytesScanned)} in ${(report.durationMs / 1000).toFixed(2)} s${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}${report.ruleSet === undefined ? '' : `; rules: ${report.ruleSet}`}`;
 }

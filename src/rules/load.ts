@@ -127,6 +127,7 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR): Rule[] {
   if (dir === DEFAULT_RULES_DIR) {
     const cached = cachedBuiltinRules();
     if (cached !== undefined) return cached;
+    return parseRulesIn(dir).map((rule) => ({ ...rule, builtin: true }));
   }
   return parseRulesIn(dir);
 }
@@ -146,7 +147,7 @@ function cachedBuiltinRules(): Rule[] | undefined {
     return undefined;
   }
   if (cache.digest !== ruleFilesDigest(DEFAULT_RULES_DIR)) return undefined;
-  return cache.rules.map((rule) => ({ ...rule, source: { ...rule.source, file: join(DEFAULT_RULES_DIR, rule.source.file) } }));
+  return cache.rules.map((rule) => ({ ...rule, builtin: true, source: { ...rule.source, file: join(DEFAULT_RULES_DIR, rule.source.file) } }));
 }
 
 export function parseRulesIn(dir: string): Rule[] {

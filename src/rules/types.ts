@@ -33,6 +33,8 @@ export interface Rule {
   pathPattern?: string;
   /** Imported from another tool's config (gitleaks): it has no examples, so `rules check` does not hold it to them. */
   imported?: boolean;
+  /** One of keyward's own rules (rules/ in the package), which a user's rule of the same id replaces. */
+  builtin?: boolean;
   /** Where the rule was defined, for error messages. */
   source: { file: string; line: number };
   /** Compiled with RE2 at build time (the built-in rules): the matcher may then compile it on first use. */
