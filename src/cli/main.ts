@@ -8,6 +8,7 @@ import { keysCommand } from './keys-command.js';
 import { serveCommand } from './serve-command.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
+import { checkOptionRanges } from './option-ranges.js';
 import { closest } from './suggest.js';
 
 function buildCli(argv: string[]): Argv {
@@ -22,6 +23,7 @@ function buildCli(argv: string[]): Argv {
     .command(keysCommand)
     .command(serveCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
+    .middleware((parsed) => checkOptionRanges(parsed, argv))
     .demandCommand(1, 'name a command, e.g. keyward scan')
     .recommendCommands()
     .strict()
@@ -41,8 +43,9 @@ function withSuggestion(message: string, instance: Argv): string {
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (unknown === null) return message;
   const known = Object.keys((instance as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
-  const hints = unknown[1]!
-    .split(', ')
+  // yargs names a kebab-case flag twice (`body-bits, bodyBits`): once is enough.
+  const words = [...new Set(unknown[1]!.split(', ').map((word) => word.replace(/^-+/, '').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)))];
+  const hints = words
     .map((word) => {
       const guess = closest(word.replace(/^-+/, ''), known.filter((key) => key.length > 1));
       return guess === undefined ? `--${word.replace(/^-+/, '')}` : `--${word.replace(/^-+/, '')} (did you mean --${guess}?)`;

@@ -12,7 +12,7 @@ import type { Ajv, ErrorObject } from 'ajv';
 import { KeywardError, describeFsError } from '../errors.js';
 import type { AllowlistData, NoiseOptions } from '../engine/noise.js';
 import { DEFAULT_DECODE } from '../engine/noise.js';
-import { describeSchemaError, firstLine, lineOf, lineOfUnclosedQuote, loadRules, RULE_SCHEMA_PATH, toRule, type RawRule } from '../rules/load.js';
+import { describeSchemaError, firstLine, yamlToData, lineOf, lineOfUnclosedQuote, loadRules, RULE_SCHEMA_PATH, toRule, type RawRule } from '../rules/load.js';
 import type { Rule } from '../rules/types.js';
 import { ConfigError } from './errors.js';
 import { importGitleaksConfig } from './gitleaks.js';
@@ -118,7 +118,7 @@ export function loadConfig(file: string): KeywardConfig {
     }
     throw new ConfigError(file, `invalid YAML: ${firstLine(syntaxError.message)}`, line);
   }
-  const data: unknown = document.toJS() ?? {};
+  const data: unknown = yamlToData(document, (detail) => new ConfigError(file, detail)) ?? {};
   const validate = configValidator();
   if (!validate(data)) {
     const error = pickError(validate.errors!);
@@ -127,7 +127,9 @@ export function loadConfig(file: string): KeywardConfig {
       .split('/')
       .slice(1)
       .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment.replaceAll('~1', '/').replaceAll('~0', '~')));
-    throw new ConfigError(file, describeSchemaError(error), lineOf(document, lineCounter, path), 'the config format is schemas/config.schema.json');
+    const sizeField = validate.errors!.some((e) => e.schemaPath.startsWith('#/definitions/size') && e.instancePath === error.instancePath);
+    const detail = sizeField ? `${path.join('.')}: ${JSON.stringify(valueAt(data, path))} is not a size (write e.g. 10MB, 512KB or a number of bytes)` : describeSchemaError(error);
+    throw new ConfigError(file, detail, lineOf(document, lineCounter, path), 'the config format is schemas/config.schema.json');
   }
   const raw = data as RawConfig;
   const config = emptyConfig();
@@ -151,6 +153,12 @@ export function loadConfig(file: string): KeywardConfig {
   if (raw.max_file_size !== undefined) config.maxFileSize = sizeOf(raw.max_file_size);
   if (raw.builtin_rules !== undefined) config.builtinRules = raw.builtin_rules;
   return config;
+}
+
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let node = data;
+  for (const key of path) node = (node as Record<string | number, unknown> | undefined)?.[key];
+  return node;
 }
 
 /** The most useful of ajv's errors: a misspelt field first, then the deepest error (not "must match else"). */

@@ -83,7 +83,7 @@ export function parseRuleFile(file: string, text?: string): Rule[] {
     }
     throw new RuleError(file, `invalid YAML: ${firstLine(syntaxError.message)}`, line);
   }
-  const data: unknown = document.toJS();
+  const data: unknown = yamlToData(document, (detail) => new RuleError(file, detail));
   const validate = ruleFileValidator();
   if (!validate(data)) {
     // A misspelt field also leaves a required one missing; the misspelling is the error worth naming.
@@ -91,7 +91,13 @@ export function parseRuleFile(file: string, text?: string): Rule[] {
     const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0]!;
     const extra = error.keyword === 'additionalProperties' ? `/${(error.params as { additionalProperty: string }).additionalProperty}` : '';
     const { line, ruleId } = locate(document, lineCounter, error.instancePath + extra, data);
-    throw new RuleError(file, describeSchemaError(error), line, ruleId);
+    // Several missing fields of one rule are named together: fixing them one run at a time is tedious.
+    const missing = error.keyword === 'required' ? [...new Set(errors.filter((e) => e.keyword === 'required' && e.instancePath === error.instancePath).map((e) => (e.params as { missingProperty: string }).missingProperty))] : [];
+    const detail =
+      missing.length > 1
+        ? `${error.instancePath === '' ? 'file' : error.instancePath.slice(1).replaceAll('/', '.')}: missing required fields ${missing.map((field) => `'${field}'`).join(', ')}`
+        : describeSchemaError(error);
+    throw new RuleError(file, detail, line, ruleId);
   }
   const raw = (data as { rules: RawRule[] }).rules;
   return raw.map((rule, index) => toRule(rule, file, lineOf(document, lineCounter, ['rules', index])));
@@ -224,6 +230,21 @@ export function lineOfUnclosedQuote(source: string, errorLine: number, quote: st
     if ((lines[line - 1]!.split(quote).length - 1) % 2 === 1) return line;
   }
   return undefined;
+}
+
+/**
+ * The document as plain data. YAML aliases can expand exponentially (a "billion laughs" file); the yaml
+ * library refuses past its alias budget, and that refusal is the user's input error, not ours.
+ */
+export function yamlToData(document: Document, error: (detail: string) => Error): unknown {
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    if (cause instanceof ReferenceError || (cause instanceof Error && /alias/i.test(cause.message))) {
+      throw error(`YAML aliases expand too far (${firstLine(cause.message)}); write the values out instead of nesting aliases`);
+    }
+    throw cause;
+  }
 }
 
 export function firstLine(message: string): string {
