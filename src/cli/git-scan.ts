@@ -38,7 +38,7 @@ export async function runGitScan(mode: GitScanMode, args: ScanArgs, io: CliIo, s
     } else {
       if (repo.shallow) warnings.push('this is a shallow clone: commits before its shallow boundary are not in it and were not scanned (git fetch --unshallow to scan them)');
       const { scanHistory } = await import('../scan/history-scan.js');
-      const progress = io.stderrIsTty && !args.quiet && mode === 'history' ? terminalProgress(io.stderr, 'keyward: history') : NO_PROGRESS;
+      const progress = io.stderrIsTty && !args.quiet && mode === 'history' ? terminalProgress(io.stderrRaw ?? io.stderr, 'keyward: history') : NO_PROGRESS;
       const result = await scanHistory(
         {
           ...engine,

@@ -5,6 +5,7 @@ import type { Finding } from '../engine/finding.js';
 import { KeywardError } from '../errors.js';
 import { describeRuleSet } from '../config/load.js';
 import { formatReport, FORMATS, type Format, type Report, type ScanKind } from '../report/index.js';
+import { escapeControl } from '../report/escape.js';
 import { summaryLine } from '../report/text.js';
 import { loadRuleSet as loadRulesWithExtras } from '../rules/ruleset.js';
 import { ruleMeta, type Rule } from '../rules/types.js';
@@ -165,7 +166,7 @@ export async function finishScan(
     durationMs: performance.now() - scan.started,
     ...(scan.ruleSet === undefined ? {} : { ruleSet: scan.ruleSet }),
   };
-  for (const warning of scan.warnings) io.stderr(`keyward: warning: ${warning}\n`);
+  for (const warning of scan.warnings) io.stderr(`keyward: warning: ${escapeControl(warning)}\n`);
   emit(io, formatReport(report, args.format, { color: io.color && args.output === undefined }), args.output);
   if (!args.quiet && (args.format !== 'text' || args.output !== undefined)) io.stderr(`keyward: ${summaryLine(report)}\n`);
   if (args.explain) io.stderr(`keyward: ${formatExplain(scan.stats)}`);

@@ -1,6 +1,7 @@
 import type { Finding } from '../engine/finding.js';
 import type { Severity } from '../rules/types.js';
 import { formatBytes } from '../scan/scan-file.js';
+import { escapeControl } from './escape.js';
 import type { Report } from './types.js';
 
 export interface TextOptions {
@@ -28,17 +29,17 @@ export function formatText(report: Report, options: TextOptions): string {
   }
   const lines: string[] = [];
   for (const [key, findings] of groups) {
-    lines.push(paint('\x1b[1m', key));
+    lines.push(paint('\x1b[1m', escapeControl(key)));
     const first = findings[0]!;
     if (first.commit) {
-      lines.push(`  ${paint('\x1b[2m', `commit ${first.commit.sha.slice(0, 12)} by ${first.commit.authorName} <${first.commit.authorEmail}> on ${first.commit.date}: ${first.commit.subject}`)}`);
+      lines.push(`  ${paint('\x1b[2m', escapeControl(`commit ${first.commit.sha.slice(0, 12)} by ${first.commit.authorName} <${first.commit.authorEmail}> on ${first.commit.date}: ${first.commit.subject}`))}`);
     }
     for (const finding of findings) {
       const where = `${finding.line}:${finding.column}`.padEnd(9);
       const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(8));
       const status = finding.verification === 'unverified' ? '' : `  [${finding.verification}]`;
       const decoded = finding.decoded ? `  (decoded: ${finding.decoded.join(' > ')})` : '';
-      lines.push(`  ${where} ${severity} ${finding.ruleId}  ${finding.secret}${status}${decoded}`);
+      lines.push(`  ${where} ${severity} ${finding.ruleId}  ${escapeControl(finding.secret)}${status}${decoded}`);
       if (finding.appearanceCount !== undefined && finding.appearanceCount > 1) {
         lines.push(`  ${' '.repeat(9)} also in ${finding.appearanceCount - 1} other commit/path pair(s)`);
       }
