@@ -43,7 +43,8 @@ export async function verifyFindings(args: VerifyArgs, findings: Finding[], rule
   const source = await openHashSource(args.verifyHashes);
   let known;
   try {
-    known = await source.lookup([...new Set(findings.map((finding) => finding.secretSha256))]);
+    // Only plain SHA-256 hashes can match an issuer's store (issued keys are high-entropy); a scrypt hash never would.
+    known = await source.lookup([...new Set(findings.filter((finding) => finding.secretHashAlgorithm === 'sha256').map((finding) => finding.secretSha256))]);
   } finally {
     await source.close();
   }

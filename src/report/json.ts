@@ -14,7 +14,7 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     endLine: finding.endLine,
     endColumn: finding.endColumn,
     secret: finding.secret,
-    secretSha256: finding.secretSha256,
+    ...secretHashFields(finding),
     fingerprint: finding.fingerprint,
     verification: finding.verification,
     ...(finding.commit === undefined ? {} : { commit: finding.commit }),
@@ -23,6 +23,19 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
   };
 }
+
+/**
+ * `secretSha256` only where it is a plain SHA-256 (a high-entropy key: an issuer can match it); a
+ * low-entropy secret's hash is `secretHash`, with `secretHashAlgorithm` saying how it was made.
+ */
+export function secretHashFields(finding: Finding): Record<string, string> {
+  return finding.secretHashAlgorithm === 'sha256'
+    ? { secretSha256: finding.secretSha256, secretHashAlgorithm: 'sha256' }
+    : { secretHash: finding.secretSha256, secretHashAlgorithm: SCRYPT_LABEL };
+}
+
+/** The scrypt parameters in the label, so a later change of cost is a new label, not a silent mismatch. */
+export const SCRYPT_LABEL = 'scrypt-n8192-r8-p1';
 
 export function formatJson(report: Report): string {
   return `${JSON.stringify(

@@ -2,6 +2,7 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { contentFingerprintOf, type Finding } from '../engine/finding.js';
 import type { RuleMeta, Severity } from '../rules/types.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
+import { secretHashFields } from './json.js';
 import type { Report } from './types.js';
 
 /** GitHub code scanning drops a run past this many results. */
@@ -95,7 +96,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
     ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId)! } : {}),
     level: LEVEL[finding.severity],
     message: {
-      text: `${finding.name} found${where} (secret SHA-256 ${finding.secretSha256.slice(0, 12)}…). Revoke or rotate it, then remove it.`,
+      text: `${finding.name} found${where} (secret ${finding.secretHashAlgorithm === 'sha256' ? 'SHA-256' : 'hash'} ${finding.secretSha256.slice(0, 12)}…). Revoke or rotate it, then remove it.`,
     },
     locations: [
       {
@@ -115,7 +116,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
       : { 'keyward/v1': finding.fingerprint },
     properties: {
       severity: finding.severity,
-      secretSha256: finding.secretSha256,
+      ...secretHashFields(finding),
       verification: finding.verification,
       ...(finding.commit === undefined ? {} : { commit: finding.commit.sha, author: finding.commit.authorEmail, date: finding.commit.date }),
       ...(finding.appearanceCount === undefined ? {} : { appearanceCount: finding.appearanceCount }),
