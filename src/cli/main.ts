@@ -9,6 +9,7 @@ import { serveCommand } from './serve-command.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
 import { closest } from './suggest.js';
+import { withholdInError } from './withhold.js';
 
 function buildCli(argv: string[]): Argv {
   const cli: Argv = yargs(argv);
@@ -61,6 +62,7 @@ export async function main(argv: string[]): Promise<void> {
     // yargs drops a bare `-`, the usual spelling of "read stdin"; it becomes --stdin.
     await buildCli(argv.map((arg) => (arg === '-' ? '--stdin' : arg))).parseAsync();
   } catch (error) {
-    process.exitCode = reportError(error, debug);
+    // Usage errors quote arguments; a key pasted as one is named by its position instead.
+    process.exitCode = reportError(await withholdInError(error, argv), debug);
   }
 }

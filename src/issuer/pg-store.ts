@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { KeywardError } from '../errors.js';
-import { chainHash, GENESIS_HASH } from './audit.js';
+import { chainHash, GENESIS_HASH, withState } from './audit.js';
 import { eventOf, fromRow, type AuditRow, type KeyRow } from './rows.js';
-import { KeyIdTaken, type AuditEntry, type AuditEvent, type IssuerSettings, type KeyRecord, type KeyStore, type Revocation } from './types.js';
+import { KeyIdTaken, STATE_EVENT_TYPES, type AuditEntry, type AuditEvent, type IssuerSettings, type KeyRecord, type KeyStore, type Revocation } from './types.js';
 
 /** Any constant: the lock that serialises audit appends across every process sharing the database. */
 const AUDIT_LOCK = 730_117_001;
@@ -132,7 +132,10 @@ export class PgKeyStore implements KeyStore {
     await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
     const { rows } = await client.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM ${this.#schema}.audit ORDER BY seq DESC LIMIT 1`);
     let head = rows[0] ?? { seq: 0, hash: GENESIS_HASH };
-    for (const event of events) {
+    for (const entry of events) {
+      // Read back inside the transaction: the state recorded is the row this change actually left.
+      const keyRows = STATE_EVENT_TYPES.has(entry.type) ? (await client.query<KeyRow>(`SELECT * FROM ${this.#schema}.keys WHERE id = $1`, [entry.keyId])).rows : [];
+      const event = withState(entry, keyRows[0] === undefined ? undefined : fromRow(keyRows[0]));
       const seq = head.seq + 1;
       const hash = chainHash(head.hash, seq, event);
       await client.query(`INSERT INTO ${this.#schema}.audit (seq, at, type, key_id, actor, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
@@ -161,6 +164,14 @@ export class PgKeyStore implements KeyStore {
 
   async writeSettings(settings: IssuerSettings): Promise<void> {
     await this.#transaction((client) => this.#putSetting(client, 'issuer', JSON.stringify(settings)));
+  }
+
+  async settingOrInit(name: string, value: string): Promise<string> {
+    return this.#transaction(async (client) => {
+      await client.query(`INSERT INTO ${this.#schema}.settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, value]);
+      const { rows } = await client.query<{ value: string }>(`SELECT value FROM ${this.#schema}.settings WHERE name = $1`, [name]);
+      return rows[0]!.value;
+    });
   }
 
   async findKey(id: string): Promise<KeyRecord | undefined> {

@@ -60,7 +60,7 @@ describe.skipIf(binDir === undefined)(`PgKeyStore on a real PostgreSQL server${b
     expect((await issuer.revoke(record.id, { reason: 'leaked' })).revoked).toBe(true);
     expect(await other.verify(key)).toMatchObject({ ok: false, reason: 'revoked' });
     expect((await other.revoke(record.id)).revoked).toBe(false);
-    expect((await issuer.store.auditEvents()).filter((event) => event.type === 'key.revoked')).toHaveLength(1);
+    expect((await issuer.auditLog()).filter((event) => event.type === 'key.revoked')).toHaveLength(1);
     await other.close();
     await issuer.close();
   });
