@@ -66,7 +66,7 @@ export class PgKeyStore implements KeyStore {
   static async connect(connectionString: string, options: { schema?: string; maxConnections?: number } = {}): Promise<PgKeyStore> {
     const schema = options.schema ?? 'keyward';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new KeywardError(`schema '${schema}': use lowercase letters, digits and _`);
-    const location = redactPassword(connectionString);
+    const location = redactPassword(connectionString, options.schema);
     const pool = new pg.Pool({
       connectionString,
       max: options.maxConnections ?? 10,
@@ -290,10 +290,12 @@ export class PgKeyStore implements KeyStore {
 }
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`: locations appear in errors and logs. */
-export function redactPassword(connectionString: string): string {
+export function redactPassword(connectionString: string, schema?: string): string {
   try {
     const url = new URL(connectionString);
     url.password = '';
+    // Named as the user would write it for --db, so two schemas on one server are told apart.
+    if (schema !== undefined) url.searchParams.set('schema', schema);
     return url.toString();
   } catch {
     return 'postgres (unparsable connection string)';
