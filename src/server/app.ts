@@ -87,12 +87,17 @@ export function createLeakServer(options: LeakServerOptions): Server & { metrics
   // kept its connection for up to 30 s whatever the timeout said; checking at a tenth of the shorter one
   // makes the documented timeout hold within 10 %.
   const checkEvery = Math.min(1000, Math.max(50, Math.floor(headersTimeout / 10)));
+  const failedSockets = new WeakSet<Socket>();
   const server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval: checkEvery, keepAliveTimeout: 5_000 }, (request, response) => {
     const requestId = randomUUID();
     handle(request, response, requestId).catch((error: unknown) => {
       const outcome = clientFault(error, request);
-      metrics[outcome]++;
-      log({ at: new Date().toISOString(), requestId, outcome, message: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+      // A timeout or hang-up is reported twice by node (to the connection and to the request): count it once.
+      if (outcome === 'error' || !failedSockets.has(request.socket)) {
+        failedSockets.add(request.socket);
+        metrics[outcome]++;
+        log({ at: new Date().toISOString(), requestId, outcome, message: error instanceof Error ? error.message.split('\n')[0] : String(error) });
+      }
       if (outcome !== 'error') response.destroy();
       else if (!response.headersSent) send(response, 500, { error: 'internal error', requestId });
       else response.destroy();
@@ -100,9 +105,13 @@ export function createLeakServer(options: LeakServerOptions): Server & { metrics
   });
   // Errors on a connection before a request was handed over: slow headers, garbage, a hang-up.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    const outcome: Outcome = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'timeout' : error.code === 'ECONNRESET' || error.code === 'EPIPE' ? 'aborted' : 'bad_request';
-    metrics[outcome]++;
-    log({ at: new Date().toISOString(), outcome, message: error.code ?? error.message.split('\n')[0] });
+    const outcome: Outcome =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'timeout' : error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.code === 'HPE_INVALID_EOF_STATE' ? 'aborted' : 'bad_request';
+    if (!failedSockets.has(socket)) {
+      failedSockets.add(socket);
+      metrics[outcome]++;
+      log({ at: new Date().toISOString(), outcome, message: error.code ?? error.message.split('\n')[0] });
+    }
     if (socket.writable && outcome !== 'aborted') {
       const status = outcome === 'timeout' ? '408 Request Timeout' : '400 Bad Request';
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
