@@ -44,9 +44,13 @@ function partsOf(arg: string): string[] {
   return [...parts];
 }
 
-/** yargs also echoes an unknown flag camel-cased (`--sk-proj-x` as `skProjX`). */
-function camelCased(text: string): string {
-  return text.replace(/-+([^-])/g, (_, letter: string) => letter.toUpperCase());
+/**
+ * yargs also echoes an unknown flag camel-cased (`--sk-proj-x_y` as `skProjXY`): the key with its `-` and `_`
+ * optional and letters in either case matches every spelling of it, and nothing else of that length.
+ */
+function echoesOf(key: string): RegExp {
+  const escaped = [...key].map((char) => (char === '-' || char === '_' ? '[-_]?' : char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(escaped, 'gi');
 }
 
 export function withheldLabel(position: number): string {
@@ -67,8 +71,7 @@ export async function withholdKeys(message: string, argv: readonly string[]): Pr
   argv.forEach((arg, index) => {
     if (!plausible(arg)) return;
     const keys = partsOf(arg).filter((part) => plausible(part) && isKey(part));
-    const echoes = [...new Set(keys.flatMap((key) => [key, camelCased(key)]))].sort((a, b) => b.length - a.length);
-    for (const echo of echoes) out = out.split(echo).join(withheldLabel(index + 1));
+    for (const key of keys.sort((a, b) => b.length - a.length)) out = out.replace(echoesOf(key), withheldLabel(index + 1));
   });
   for (const secret of detectIn(out)) if (secret.length > 0) out = out.split(secret).join(WITHHELD);
   return out.replace(/[a-z][a-z0-9]*_[0-9A-Za-z_]{30,}/g, (word) => (looksLikeIssuerKey(word) ? WITHHELD : word));
