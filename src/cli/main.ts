@@ -11,7 +11,8 @@ import { scanCommand } from './scan-command.js';
 import { closest } from './suggest.js';
 import { withholdInError } from './withhold.js';
 
-function buildCli(argv: string[]): Argv {
+/** `argv` is what the user typed (positions in messages count from it). */
+function buildCli(argv: string[], typed: readonly string[]): Argv {
   const cli: Argv = yargs(argv);
   return cli
     .scriptName('keyward')
@@ -31,7 +32,8 @@ function buildCli(argv: string[]): Argv {
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
-      throw new KeywardError(withSuggestion(message ?? 'invalid usage', cli), { hint: 'run keyward --help (or keyward <command> --help)' });
+      // yargs quotes what was typed; a key pasted as an argument is named by its position instead.
+      throw withholdInError(new KeywardError(withSuggestion(message ?? 'invalid usage', cli), { hint: 'run keyward --help (or keyward <command> --help)' }), typed);
     });
 }
 
@@ -60,9 +62,9 @@ export async function main(argv: string[]): Promise<void> {
   });
   try {
     // yargs drops a bare `-`, the usual spelling of "read stdin"; it becomes --stdin.
-    await buildCli(argv.map((arg) => (arg === '-' ? '--stdin' : arg))).parseAsync();
+    await buildCli(argv.map((arg) => (arg === '-' ? '--stdin' : arg)), argv).parseAsync();
   } catch (error) {
-    // Usage errors quote arguments; a key pasted as one is named by its position instead.
-    process.exitCode = reportError(await withholdInError(error, argv), debug);
+    // Commands' own errors may quote an argument too (a key given as --prefix): the same rule applies.
+    process.exitCode = reportError(withholdInError(error, argv), debug);
   }
 }

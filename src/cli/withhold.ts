@@ -1,4 +1,7 @@
+import { detect } from '../engine/detect.js';
 import { KeywardError } from '../errors.js';
+import { compileMatcher } from '../matcher/index.js';
+import { loadRules } from '../rules/load.js';
 import { CHECKSUM_LENGTH, crc32Base62 } from '../validators/checksum.js';
 
 /**
@@ -19,10 +22,9 @@ type Detector = (text: string) => string[];
 const WITHHELD = '[withheld: it looks like a key]';
 let detector: Detector | undefined;
 
-/** The built-in rules, loaded on first need (only an error path asks). */
-async function builtinDetector(): Promise<Detector> {
+/** The built-in rules, compiled on first need (only an error path asks). */
+function builtinDetector(): Detector {
   if (detector !== undefined) return detector;
-  const [{ loadRules }, { compileMatcher }, { detect }] = await Promise.all([import('../rules/load.js'), import('../matcher/index.js'), import('../engine/detect.js')]);
   const rules = loadRules();
   const matcher = compileMatcher(rules);
   detector = (text) => {
@@ -61,11 +63,11 @@ export function withheldLabel(position: number): string {
  * `message` with every echo of a key-like argument replaced by its position (1-based, as typed after
  * `keyward`), and anything else in it that a built-in rule matches withheld too.
  */
-export async function withholdKeys(message: string, argv: readonly string[]): Promise<string> {
+export function withholdKeys(message: string, argv: readonly string[]): string {
   // Keys are long and have no spaces: nothing else is worth loading the rules for.
   const plausible = (text: string) => text.length >= 16 && !/\s/.test(text);
   if (!argv.some(plausible) && !message.split(/\s+/).some(plausible)) return message;
-  const detectIn = await builtinDetector();
+  const detectIn = builtinDetector();
   const isKey = (text: string) => looksLikeIssuerKey(text) || detectIn(text).length > 0;
   let out = message;
   argv.forEach((arg, index) => {
@@ -78,16 +80,16 @@ export async function withholdKeys(message: string, argv: readonly string[]): Pr
 }
 
 /** The same error with every key-like argument withheld from its message and hint (and stack, for --debug). */
-export async function withholdInError(error: unknown, argv: readonly string[]): Promise<unknown> {
+export function withholdInError(error: unknown, argv: readonly string[]): unknown {
   if (!(error instanceof Error)) return error;
-  const scrub = async (text: string) => (await withholdKeys(text, argv)).replace(/--(\[argument \d+ withheld)/g, '$1');
-  const message = await scrub(error.message);
-  const hint = error instanceof KeywardError && error.hint !== undefined ? await scrub(error.hint) : undefined;
+  const scrub = (text: string) => withholdKeys(text, argv).replace(/--(\[argument \d+ withheld)/g, '$1');
+  const message = scrub(error.message);
+  const hint = error instanceof KeywardError && error.hint !== undefined ? scrub(error.hint) : undefined;
   if (message === error.message && hint === (error instanceof KeywardError ? error.hint : undefined)) return error;
   const copy =
     error instanceof KeywardError
       ? new KeywardError(message, { ...(hint === undefined ? {} : { hint }), exitCode: error.exitCode })
       : new Error(message);
-  copy.stack = error.stack === undefined ? copy.stack : await scrub(error.stack);
+  copy.stack = error.stack === undefined ? copy.stack : scrub(error.stack);
   return copy;
 }
