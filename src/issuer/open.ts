@@ -34,7 +34,7 @@ function splitSchema(spec: string): { connectionString: string; schema?: string 
   try {
     url = new URL(spec);
   } catch {
-    throw new KeywardError('--db: the postgres:// URL does not parse (postgres://USER:PASSWORD@HOST:PORT/DATABASE)');
+    throw new KeywardError('the postgres:// URL does not parse (postgres://USER:PASSWORD@HOST:PORT/DATABASE)');
   }
   const schema = url.searchParams.get('schema');
   if (schema === null) return { connectionString: spec };
