@@ -64,6 +64,18 @@ describe('connection limits and their metrics', () => {
     expect(metrics).toContain('keyward_server_requests_total{outcome="error"} 0');
   });
 
+  it('keyward serve --headers-timeout holds through the CLI too', async () => {
+    const { startServe } = await import('./util.js');
+    const db = join(dir, 'cli-timeout.db');
+    expect(runCli(['keys', 'init', '--db', db, '--prefix', 'acme_live_']).status).toBe(0);
+    const serve = await startServe(db, publicKeysFile, ['--headers-timeout', '1s']);
+    children.push(serve.child);
+    const slow = await dribble(Number(new URL(serve.base).port), 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ', 100);
+    expect(slow.afterMs).toBeGreaterThanOrEqual(950);
+    expect(slow.afterMs).toBeLessThan(2500);
+    expect(await (await fetch(`${serve.base}/metrics`)).text()).toContain('keyward_server_requests_total{outcome="timeout"} 1');
+  });
+
   it('counts a client that hangs up mid-body as aborted and one too slow with its body as a timeout, neither as an error', async () => {
     const server = createLeakServer({ issuer, publicKeys: publicKeysFromFile(publicKeysFile), log: () => undefined, headersTimeoutMs: 500, requestTimeoutMs: 1000 });
     const base = await listen(server);
