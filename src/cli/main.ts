@@ -10,8 +10,10 @@ import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
 import { checkOptionRanges } from './option-ranges.js';
 import { closest } from './suggest.js';
+import { withholdInError } from './withhold.js';
 
-function buildCli(argv: string[]): Argv {
+/** `argv` is what the user typed (positions in messages count from it). */
+function buildCli(argv: string[], typed: readonly string[]): Argv {
   const cli: Argv = yargs(argv);
   return cli
     .scriptName('keyward')
@@ -32,7 +34,8 @@ function buildCli(argv: string[]): Argv {
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
-      throw new KeywardError(withSuggestion(message ?? 'invalid usage', cli), { hint: 'run keyward --help (or keyward <command> --help)' });
+      // yargs quotes what was typed; a key pasted as an argument is named by its position instead.
+      throw withholdInError(new KeywardError(withSuggestion(message ?? 'invalid usage', cli), { hint: 'run keyward --help (or keyward <command> --help)' }), typed);
     });
 }
 
@@ -62,8 +65,9 @@ export async function main(argv: string[]): Promise<void> {
   });
   try {
     // yargs drops a bare `-`, the usual spelling of "read stdin"; it becomes --stdin.
-    await buildCli(argv.map((arg) => (arg === '-' ? '--stdin' : arg))).parseAsync();
+    await buildCli(argv.map((arg) => (arg === '-' ? '--stdin' : arg)), argv).parseAsync();
   } catch (error) {
-    process.exitCode = reportError(error, debug);
+    // Commands' own errors may quote an argument too (a key given as --prefix): the same rule applies.
+    process.exitCode = reportError(withholdInError(error, argv), debug);
   }
 }
