@@ -91,7 +91,7 @@ export function loadRuleSet(rulesDir: string | undefined): Rule[] {
 /** Runs a scan described by CLI arguments; returns the exit code (0 clean, 1 findings, 2 nothing could be scanned). */
 export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  checkVerifyArgs(args);
+  await checkVerifyArgs(args);
   const git = gitMode(args);
   if (git !== undefined) {
     // Loaded only when asked for: the pre-commit path pays for nothing it does not use.

@@ -3,6 +3,7 @@ import { contentFingerprintOf, type Finding } from '../engine/finding.js';
 import type { RuleMeta, Severity } from '../rules/types.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 import type { Report } from './types.js';
+import { validationOf } from './validation.js';
 
 /** GitHub code scanning drops a run past this many results. */
 export const MAX_SARIF_RESULTS = 25_000;
@@ -95,7 +96,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
     ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId)! } : {}),
     level: LEVEL[finding.severity],
     message: {
-      text: `${finding.name} found${where} (secret SHA-256 ${finding.secretSha256.slice(0, 12)}…). Revoke or rotate it, then remove it.`,
+      text: `${finding.name} found${where} (secret SHA-256 ${finding.secretSha256.slice(0, 12)}…).${validationOf(finding) === undefined ? '' : ` Validation: ${validationOf(finding)!.status} (${validationOf(finding)!.by}${validationOf(finding)!.reason === undefined ? '' : `, ${validationOf(finding)!.reason}`}).`} Revoke or rotate it, then remove it.`,
     },
     locations: [
       {
@@ -117,6 +118,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
       severity: finding.severity,
       secretSha256: finding.secretSha256,
       verification: finding.verification,
+      ...(validationOf(finding) === undefined ? {} : { validation: validationOf(finding) }),
       ...(finding.commit === undefined ? {} : { commit: finding.commit.sha, author: finding.commit.authorEmail, date: finding.commit.date }),
       ...(finding.appearanceCount === undefined ? {} : { appearanceCount: finding.appearanceCount }),
       ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
