@@ -91,12 +91,14 @@ function toDescriptor(rule: RuleMeta): ReportingDescriptor {
 function toResult(finding: Finding, report: Report, ruleIndex: Map<string, number>): Result {
   const history = report.kind === 'history';
   const where = finding.commit ? ` in commit ${finding.commit.sha.slice(0, 12)}` : '';
+  const validation = validationOf(finding);
+  const validated = validation === undefined ? '' : ` Validation: ${validation.status} (${validation.by}${validation.reason === undefined ? '' : `, ${validation.reason}`}).`;
   return {
     ruleId: finding.ruleId,
     ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId)! } : {}),
     level: LEVEL[finding.severity],
     message: {
-      text: `${finding.name} found${where} (secret SHA-256 ${finding.secretSha256.slice(0, 12)}…).${validationOf(finding) === undefined ? '' : ` Validation: ${validationOf(finding)!.status} (${validationOf(finding)!.by}${validationOf(finding)!.reason === undefined ? '' : `, ${validationOf(finding)!.reason}`}).`} Revoke or rotate it, then remove it.`,
+      text: `${finding.name} found${where} (secret SHA-256 ${finding.secretSha256.slice(0, 12)}…).${validated} Revoke or rotate it, then remove it.`,
     },
     locations: [
       {
@@ -118,7 +120,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
       severity: finding.severity,
       secretSha256: finding.secretSha256,
       verification: finding.verification,
-      ...(validationOf(finding) === undefined ? {} : { validation: validationOf(finding) }),
+      ...(validation === undefined ? {} : { validation }),
       ...(finding.commit === undefined ? {} : { commit: finding.commit.sha, author: finding.commit.authorEmail, date: finding.commit.date }),
       ...(finding.appearanceCount === undefined ? {} : { appearanceCount: finding.appearanceCount }),
       ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
