@@ -6,7 +6,7 @@ export const stripeAccount: ProviderSpec = {
   provider: 'Stripe',
   baseUrl: 'https://api.stripe.com',
   docs: 'https://docs.stripe.com/api/accounts/retrieve',
-  proves: 'the key authenticates against a Stripe account (account id, whether it is livemode)',
+  proves: 'the key authenticates against a Stripe account (account id, country)',
   request: (candidate) => ({ method: 'GET', path: '/v1/account', headers: bearer(candidate.secret) }),
   live: {
     status: [200],
