@@ -80,6 +80,12 @@ describe('scan without --validate', () => {
     expect(server.received).toEqual([]);
   });
 
+  it('scan --help says plainly that --validate sends each candidate to its provider', () => {
+    const help = runCli(['scan', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain("This SENDS EACH CANDIDATE SECRET to its provider's API");
+    expect(help.stdout).toContain('off by default');
+  });
+
   it('bad validation flags are one-line usage errors', () => {
     const cases: [string[], RegExp][] = [
       [['--validate-endpoint', 'github-user=http://example.invalid'], /--validate-endpoint github-user: http:\/\/example\.invalid is not allowed/],
@@ -152,9 +158,9 @@ describe('scan --validate', () => {
     expect(findings.map((finding) => finding.validation)).toEqual([{ status: 'live', by: 'github-user', detail: { login: 'fake-0000', id: '0' } }]);
   });
 
-  it('--validate-skip leaves a provider alone', async () => {
+  it('--validate-skip leaves a provider alone (and a path after a repeatable flag is still a path)', async () => {
     server.received.length = 0;
-    const result = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--validate-skip', 'github-user']);
+    const result = await runCliAsync(['scan', '--rules', rulesDir, '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--validate-skip', 'github-user', join(dir, 'small')]);
     const findings = (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.map((finding) => finding.verification)).toEqual(['unverified', 'unverified', 'unverified']);
     expect(server.received).toEqual([]);
