@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fakeRandom, runCli, tempDir } from '../helpers.js';
+import { fakeChecksummedToken, fakeRandom, runCli, tempDir } from '../helpers.js';
 import { FIREWALL_PAGE, json, runCliAsync, standIn, type Received } from './stand-in.js';
 
 const server = await standIn();
@@ -58,18 +58,39 @@ function answerByToken(request: Received, response: import('node:http').ServerRe
 const endpoint = () => `github-user=${server.base}`;
 
 describe('scan without --validate', () => {
-  it('sends nothing anywhere, even with a proxy set that would catch any request', async () => {
+  it('opens no network connection at all, though the findings name providers; with --validate it does', async () => {
+    // A preload that records every socket the CLI process tries to open, before keyward's code runs.
+    const watch = join(dir, 'watch-net.mjs');
+    const log = join(dir, 'net.log');
+    writeFileSync(
+      watch,
+      `import net from 'node:net';\nimport { appendFileSync } from 'node:fs';\nconst connect = net.Socket.prototype.connect;\nnet.Socket.prototype.connect = function (...args) {\n  const first = Array.isArray(args[0]) ? args[0][0] : args[0];\n  const target = typeof first === 'object' ? first : { port: first, host: args[1] };\n  appendFileSync(process.env.KEYWARD_TEST_NET_LOG, JSON.stringify({ host: target.host, port: target.port, path: target.path }) + '\\n');\n  return connect.apply(this, args);\n};\n`,
+    );
+    const env = { NODE_OPTIONS: `--import=${watch}`, KEYWARD_TEST_NET_LOG: log };
+    const tree = join(dir, 'builtin');
+    mkdirSync(tree);
+    writeFileSync(join(tree, 'ci.env'), `GITHUB_TOKEN=${fakeChecksummedToken('ghp_')}\nCI_TOKEN=${tokens[0]}\n`);
+    writeFileSync(log, '');
     server.received.length = 0;
     server.handle(answerByToken);
-    const proxy = { HTTPS_PROXY: server.base, HTTP_PROXY: server.base, NODE_USE_ENV_PROXY: '1' };
-    const plain = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--format', 'json'], { env: proxy });
-    expect(plain.status).toBe(1);
-    const findings = (JSON.parse(plain.stdout) as { findings: JsonFinding[] }).findings;
-    expect(findings).toHaveLength(3);
-    expect(findings.every((finding) => finding.verification === 'unverified' && finding.validation === undefined)).toBe(true);
-    const builtin = await runCliAsync(['scan', join(dir, 'small'), '--format', 'json'], { env: proxy });
-    expect(builtin.status).not.toBe(2);
+
+    const builtin = await runCliAsync(['scan', tree, '--format', 'json'], { env });
+    expect(builtin.status).toBe(1);
+    const found = (JSON.parse(builtin.stdout) as { findings: JsonFinding[] }).findings;
+    expect(found.map((finding) => finding.ruleId)).toContain('github-personal-access-token');
+    expect(found.every((finding) => finding.verification === 'unverified' && finding.validation === undefined)).toBe(true);
+    const custom = await runCliAsync(['scan', tree, '--rules', rulesDir, '--format', 'json'], { env });
+    expect((JSON.parse(custom.stdout) as { findings: JsonFinding[] }).findings.every((finding) => finding.verification === 'unverified' && finding.validation === undefined)).toBe(true);
+    expect(readFileSync(log, 'utf8')).toBe('');
     expect(server.received).toEqual([]);
+
+    // The same watch sees the requests --validate makes, so its silence above means something.
+    const validated = await runCliAsync(['scan', tree, '--rules', rulesDir, '--format', 'json', '--validate', '--validate-endpoint', endpoint()], { env });
+    expect(validated.status).toBe(1);
+    const opened = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { host?: string; port?: number | string });
+    expect(opened.length).toBeGreaterThan(0);
+    expect(opened.every((target) => target.host === '127.0.0.1' && String(target.port) === new URL(server.base).port)).toBe(true);
+    expect(server.received).toHaveLength(1);
   });
 
   it('a --validate-* flag without --validate is a usage error, before anything is sent', async () => {

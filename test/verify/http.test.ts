@@ -93,7 +93,9 @@ describe('the HTTP client', () => {
     server.handle((_request, response) => json(response, 429, { message: 'slow down' }));
     const limited = await new ProviderVerifier().verify([candidate()], context());
     expect([...limited.values()][0]).toEqual({ status: 'unknown', by: 'github-user', reason: 'rate-limited' });
-    const closed = await new ProviderVerifier().verify([candidate()], context({ endpoints: new Map([['github-user', 'http://127.0.0.1:1']]) }));
+    const gone = await standIn();
+    await gone.close(); // a port that was just listening and now refuses
+    const closed = await new ProviderVerifier().verify([candidate()], context({ endpoints: new Map([['github-user', gone.base]]) }));
     expect([...closed.values()][0]).toEqual({ status: 'unknown', by: 'github-user', reason: 'network' });
   });
 
