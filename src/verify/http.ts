@@ -187,7 +187,7 @@ export function classify(spec: ProviderSpec, answer: Answer, secret: string): Ve
   if (parsed && spec.refused.status.includes(answer.status)) {
     let refused = false;
     try {
-      refused = spec.refused.match(body, answer.headers);
+      refused = spec.refused.match(body, answer.headers, answer.status);
     } catch {
       refused = false;
     }

@@ -112,3 +112,19 @@ describe.each(PROVIDER_CASES.map((test) => [test.name, test] as const))('%s', (_
     expectNotLive(result, /^unexpected-status 200 text\/html$|^bad-shape$/);
   });
 });
+
+describe('refusals that come with a 200', () => {
+  const byName = (name: string) => PROVIDER_CASES.find((test) => test.name === name)!;
+
+  it('a Cloudflare token that exists but is disabled or expired is invalid, not live', async () => {
+    for (const status of ['disabled', 'expired']) {
+      const { result } = await ask(byName('cloudflare-token-verify'), { status: 200, body: { success: true, errors: [], messages: [], result: { id: 'f267e341f3dd4697bd3b9f71dd96247f', status } } });
+      expect(result).toEqual({ status: 'invalid', by: 'cloudflare-token-verify' });
+    }
+  });
+
+  it('Cohere answering valid: false is invalid; a 200 with only a message is not', async () => {
+    expect((await ask(byName('cohere-check-api-key'), { status: 200, body: { valid: false } })).result.status).toBe('invalid');
+    expect((await ask(byName('cohere-check-api-key'), { status: 200, body: { message: 'hello' } })).result).toMatchObject({ status: 'unknown', reason: 'bad-shape' });
+  });
+});

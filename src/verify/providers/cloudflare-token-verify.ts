@@ -29,9 +29,9 @@ export const cloudflareTokenVerify: ProviderSpec = {
   },
   refused: {
     status: [200, 400, 401],
-    match: (body) => {
+    match: (body, _headers, status) => {
       // A disabled or expired token is answered 200 with that status: it exists but does not work.
-      if (at(body, 'success') === true) return at(body, 'result', 'status') === 'disabled' || at(body, 'result', 'status') === 'expired';
+      if (status === 200) return at(body, 'success') === true && (at(body, 'result', 'status') === 'disabled' || at(body, 'result', 'status') === 'expired');
       const errors = at(body, 'errors');
       return at(body, 'success') === false && Array.isArray(errors) && errors.some((error) => isRecord(error) && (error['code'] === 1000 || error['code'] === 6003 || error['code'] === 6111));
     },

@@ -12,5 +12,5 @@ export const cohereCheckApiKey: ProviderSpec = {
     status: [200],
     detail: (body) => (isRecord(body) && body['valid'] === true ? detailOf({ organization: typeof body['organization_id'] === 'string' ? body['organization_id'] : undefined }) : undefined),
   },
-  refused: { status: [200, 401], match: (body) => at(body, 'valid') === false || nonEmptyString(at(body, 'message')) },
+  refused: { status: [200, 401], match: (body, _headers, status) => (status === 200 ? at(body, 'valid') === false : nonEmptyString(at(body, 'message'))) },
 };

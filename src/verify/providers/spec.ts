@@ -34,7 +34,7 @@ export interface ProviderSpec {
   /** Success: one of these statuses and a body of the documented shape; returns non-secret detail. */
   live: { status: readonly number[]; detail(body: unknown, headers: Headers): Detail | undefined };
   /** The documented refusal of a bad key: one of these statuses and a body of this shape. */
-  refused: { status: readonly number[]; match(body: unknown, headers: Headers): boolean };
+  refused: { status: readonly number[]; match(body: unknown, headers: Headers, status: number): boolean };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
