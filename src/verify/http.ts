@@ -193,7 +193,7 @@ export function classify(spec: ProviderSpec, answer: Answer, secret: string): Ve
     }
     if (refused) return { status: 'invalid', by };
   }
-  if (parsed && (spec.live.status.includes(answer.status) || spec.refused.status.includes(answer.status))) {
+  if (parsed && spec.live.status.includes(answer.status)) {
     return { status: 'unknown', by, reason: 'bad-shape' };
   }
   return { status: 'unknown', by, reason: `unexpected-status ${answer.status} ${answer.mime === '' ? 'no-content-type' : answer.mime}` };

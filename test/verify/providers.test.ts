@@ -128,3 +128,18 @@ describe('refusals that come with a 200', () => {
     expect((await ask(byName('cohere-check-api-key'), { status: 200, body: { message: 'hello' } })).result).toMatchObject({ status: 'unknown', reason: 'bad-shape' });
   });
 });
+
+describe('a working key without permission is not invalid', () => {
+  const byName = (name: string) => PROVIDER_CASES.find((test) => test.name === name)!;
+  const cases: [string, number, unknown][] = [
+    ['figma-me', 403, { status: 403, err: 'Invalid scope(s): current_user:read. This endpoint requires the current_user:read scope' }],
+    ['vercel-user', 403, { error: { code: 'forbidden', message: "You don't have permission to read this user." } }],
+    ['sendgrid-scopes', 403, { errors: [{ field: null, message: 'access forbidden' }] }],
+    ['github-user', 403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest' }],
+    ['stripe-account', 403, { error: { type: 'invalid_request_error', message: 'The provided key does not have the required permissions for this endpoint.' } }],
+  ];
+  it.each(cases)('%s answering %i with a permission error is unknown', async (name, status, body) => {
+    const { result } = await ask(byName(name), { status, body });
+    expect(result).toMatchObject({ status: 'unknown', reason: `unexpected-status ${status} application/json` });
+  });
+});

@@ -9,5 +9,6 @@ export const figmaMe: ProviderSpec = {
   proves: 'the token authenticates a Figma user (handle, id)',
   request: (candidate) => ({ method: 'GET', path: '/v1/me', headers: { 'x-figma-token': candidate.secret } }),
   live: { status: [200], detail: (body) => (isRecord(body) && nonEmptyString(body['id']) && nonEmptyString(body['handle']) ? detailOf({ id: body['id'], handle: body['handle'] }) : undefined) },
-  refused: { status: [403], match: (body) => at(body, 'status') === 403 && nonEmptyString(at(body, 'err')) },
+  // A working token without the scope is also a 403 ("Invalid scope(s)…"): only a bad token is invalid.
+  refused: { status: [403], match: (body) => at(body, 'status') === 403 && at(body, 'err') === 'Invalid token' },
 };

@@ -16,7 +16,7 @@ export const sendgridScopes: ProviderSpec = {
     },
   },
   refused: {
-    status: [401, 403],
+    status: [401], // 403 means a working key without the scope
     match: (body) => {
       const errors = at(body, 'errors');
       return Array.isArray(errors) && errors.length > 0 && errors.every((error) => isRecord(error) && nonEmptyString(error['message']));

@@ -12,5 +12,6 @@ export const typeformMe: ProviderSpec = {
     status: [200],
     detail: (body) => (isRecord(body) && nonEmptyString(body['user_id']) ? detailOf({ user: body['user_id'], alias: typeof body['alias'] === 'string' ? body['alias'] : undefined }) : undefined),
   },
-  refused: { status: [401, 403], match: (body) => nonEmptyString(at(body, 'code')) && nonEmptyString(at(body, 'description')) },
+  // 403 is what a working token without the accounts:read scope gets: not a refusal of the key.
+  refused: { status: [401], match: (body) => nonEmptyString(at(body, 'code')) && nonEmptyString(at(body, 'description')) },
 };

@@ -12,5 +12,6 @@ export const vercelUser: ProviderSpec = {
     status: [200],
     detail: (body) => (nonEmptyString(at(body, 'user', 'id')) ? detailOf({ id: at(body, 'user', 'id') as string, username: typeof at(body, 'user', 'username') === 'string' ? (at(body, 'user', 'username') as string) : undefined }) : undefined),
   },
-  refused: { status: [401, 403], match: (body) => at(body, 'error', 'invalidToken') === true || at(body, 'error', 'code') === 'forbidden' },
+  // A plain `forbidden` is also what a working token without permission gets: only invalidToken counts.
+  refused: { status: [401, 403], match: (body) => at(body, 'error', 'invalidToken') === true },
 };
