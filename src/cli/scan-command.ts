@@ -80,7 +80,8 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       .example('cat .env | $0 scan -', 'Scan stdin')
       .example('$0 scan --history', 'Scan the whole git history of the current repository')
       .example('$0 scan --staged', 'Scan the staged changes (what a pre-commit hook runs)')
-      .example('$0 scan --no-redact --format json', 'Print secrets in full, for local triage only') as unknown as Argv<ScanArgs>,
+      .example('$0 scan --no-redact --format json', 'Print secrets in full, for local triage only')
+      .example('$0 scan --validate --only-live', "Ask each key's provider whether it works (sends each found key to its provider)") as unknown as Argv<ScanArgs>,
   handler: async (args) => {
     process.exitCode = await runScan(args, processIo());
   },
@@ -97,7 +98,7 @@ export function loadRuleSet(extraRules: string | string[] | undefined, builtin =
 /** Runs a scan described by CLI arguments; returns the exit code (0 clean, 1 findings, 2 nothing could be scanned). */
 export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  checkVerifyArgs(args);
+  await checkVerifyArgs(args);
   const git = gitMode(args);
   if (git !== undefined) {
     // Loaded only when asked for: the pre-commit path pays for nothing it does not use.

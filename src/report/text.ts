@@ -3,6 +3,7 @@ import type { Severity } from '../rules/types.js';
 import { formatBytes } from '../scan/scan-file.js';
 import { escapeControl } from './escape.js';
 import type { Report } from './types.js';
+import { describeValidation } from './validation.js';
 
 export interface TextOptions {
   color: boolean;
@@ -37,7 +38,7 @@ export function formatText(report: Report, options: TextOptions): string {
     for (const finding of findings) {
       const where = `${finding.line}:${finding.column}`.padEnd(9);
       const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(8));
-      const status = finding.verification === 'unverified' ? '' : `  [${finding.verification}]`;
+      const status = finding.verification === 'unverified' ? '' : `  [${describeValidation(finding) ?? finding.verification}]`;
       const decoded = finding.decoded ? `  (decoded: ${finding.decoded.join(' > ')})` : '';
       lines.push(`  ${where} ${severity} ${finding.ruleId}  ${escapeControl(finding.secret)}${status}${decoded}`);
       if (finding.appearanceCount !== undefined && finding.appearanceCount > 1) {

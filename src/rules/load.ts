@@ -46,6 +46,7 @@ export interface RawRule {
   examples?: { text: string; secret: string }[];
   negative_examples?: string[];
   path?: string;
+  verify?: string;
   imported?: boolean;
 }
 
@@ -123,6 +124,7 @@ export function toRule(raw: RawRule, file: string, line: number): Rule {
     examples: raw.examples ?? [],
     negativeExamples: raw.negative_examples ?? [],
     ...(raw.path === undefined ? {} : { pathPattern: raw.path }),
+    ...(raw.verify === undefined ? {} : { verify: raw.verify }),
     ...(raw.imported === true ? { imported: true } : {}),
     source: { file, line },
   };

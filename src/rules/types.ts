@@ -31,6 +31,8 @@ export interface Rule {
   negativeExamples: string[];
   /** RE2 on the chunk's path: the rule only applies to matching paths (gitleaks' `path`). */
   pathPattern?: string;
+  /** The provider check `scan --validate` runs for this rule's findings (`verify:` in YAML). */
+  verify?: string;
   /** Imported from another tool's config (gitleaks): it has no examples, so `rules check` does not hold it to them. */
   imported?: boolean;
   /** One of keyward's own rules (rules/ in the package), which a user's rule of the same id replaces. */
