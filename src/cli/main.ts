@@ -47,7 +47,9 @@ function withSuggestion(message: string, instance: Argv): string {
   if (unknown === null) return message;
   const known = Object.keys((instance as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
   // yargs names a kebab-case flag twice (`body-bits, bodyBits`): once is enough.
-  const words = [...new Set(unknown[1]!.split(', ').map((word) => word.replace(/^-+/, '').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)))];
+  const typedWords = [...new Set(unknown[1]!.split(', ').map((word) => word.replace(/^-+/, '')))];
+  const camel = (word: string) => word.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+  const words = typedWords.filter((word) => !typedWords.some((other) => other !== word && other.includes('-') && camel(other) === word));
   const hints = words
     .map((word) => {
       const guess = closest(word.replace(/^-+/, ''), known.filter((key) => key.length > 1));

@@ -58,7 +58,7 @@ export function ruleFilesIn(dir: string): string[] {
   } catch (error) {
     throw new RuleError(dir, `cannot read rules: ${describeFsError(error)}`);
   }
-  if (stats.isFile()) return [dir];
+  if (!stats.isDirectory()) return [dir];
   return readdirSync(dir)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()

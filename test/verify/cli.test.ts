@@ -26,8 +26,8 @@ const FAKE_RULE = `rules:
     keywords: [FAKEci_]
     pattern: '(FAKEci_[0-9A-Za-z]{24})(?:[^0-9A-Za-z]|$)'
     examples:
-      - { text: 'CI_TOKEN=FAKEci_abcdefghijklmnopqrstuvwx', secret: 'FAKEci_abcdefghijklmnopqrstuvwx' }
-      - { text: 'token: FAKEci_ABCDEFGHIJKLMNOPQRSTUVWX', secret: 'FAKEci_ABCDEFGHIJKLMNOPQRSTUVWX' }
+      - { text: 'CI_TOKEN=FAKEci_q7Hw2LmZx9Tc4RbN8vKd3YsP', secret: 'FAKEci_q7Hw2LmZx9Tc4RbN8vKd3YsP' }
+      - { text: 'token: FAKEci_G5nQ1wE8rT6yU2iO9pA4sD7f', secret: 'FAKEci_G5nQ1wE8rT6yU2iO9pA4sD7f' }
     negative_examples: ['FAKEci_short']
 `;
 
@@ -79,13 +79,13 @@ describe('scan without --validate', () => {
     const found = (JSON.parse(builtin.stdout) as { findings: JsonFinding[] }).findings;
     expect(found.map((finding) => finding.ruleId)).toContain('github-personal-access-token');
     expect(found.every((finding) => finding.verification === 'unverified' && finding.validation === undefined)).toBe(true);
-    const custom = await runCliAsync(['scan', tree, '--rules', rulesDir, '--format', 'json'], { env });
+    const custom = await runCliAsync(['scan', tree, '--rules', rulesDir, '--no-builtin-rules', '--format', 'json'], { env });
     expect((JSON.parse(custom.stdout) as { findings: JsonFinding[] }).findings.every((finding) => finding.verification === 'unverified' && finding.validation === undefined)).toBe(true);
     expect(readFileSync(log, 'utf8')).toBe('');
     expect(server.received).toEqual([]);
 
     // The same watch sees the requests --validate makes, so its silence above means something.
-    const validated = await runCliAsync(['scan', tree, '--rules', rulesDir, '--format', 'json', '--validate', '--validate-endpoint', endpoint()], { env });
+    const validated = await runCliAsync(['scan', tree, '--rules', rulesDir, '--no-builtin-rules', '--format', 'json', '--validate', '--validate-endpoint', endpoint()], { env });
     expect(validated.status).toBe(1);
     const opened = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { host?: string; port?: number | string });
     expect(opened.length).toBeGreaterThan(0);
@@ -95,7 +95,7 @@ describe('scan without --validate', () => {
 
   it('a --validate-* flag without --validate is a usage error, before anything is sent', async () => {
     server.received.length = 0;
-    const result = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--validate-endpoint', endpoint()]);
+    const result = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--no-builtin-rules', '--validate-endpoint', endpoint()]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--validate-endpoint needs --validate');
     expect(server.received).toEqual([]);
@@ -116,7 +116,7 @@ describe('scan without --validate', () => {
       [['--validate-rate', 'github-user=fast'], /--validate-rate github-user: expected a positive number/],
     ];
     for (const [flags, message] of cases) {
-      const result = runCli(['scan', join(dir, 'small'), '--rules', rulesDir, '--validate', ...flags]);
+      const result = runCli(['scan', join(dir, 'small'), '--rules', rulesDir, '--no-builtin-rules', '--validate', ...flags]);
       expect(result.status, flags.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -129,7 +129,7 @@ describe('scan --validate', () => {
     server.received.length = 0;
     server.handle(answerByToken);
     const rate = 250;
-    const result = await runCliAsync(['scan', join(dir, 'tree'), '--rules', rulesDir, '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--validate-rate', `github-user=${rate}`, '--validate-budget', '60s']);
+    const result = await runCliAsync(['scan', join(dir, 'tree'), '--rules', rulesDir, '--no-builtin-rules', '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--validate-rate', `github-user=${rate}`, '--validate-budget', '60s']);
     expect(result.status).toBe(1);
     const findings = (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings).toHaveLength(1000);
@@ -160,7 +160,7 @@ describe('scan --validate', () => {
   it('when the budget runs out, the rest are unknown (budget) and still reported', async () => {
     server.received.length = 0;
     server.handle(answerByToken);
-    const result = await runCliAsync(['scan', join(dir, 'tree'), '--rules', rulesDir, '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--validate-rate', 'github-user=40', '--validate-budget', '1s']);
+    const result = await runCliAsync(['scan', join(dir, 'tree'), '--rules', rulesDir, '--no-builtin-rules', '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--validate-rate', 'github-user=40', '--validate-budget', '1s']);
     expect(result.status).toBe(1);
     const findings = (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings).toHaveLength(1000);
@@ -174,14 +174,14 @@ describe('scan --validate', () => {
 
   it('--only-live keeps only what the provider proved live', async () => {
     server.handle(answerByToken);
-    const result = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--only-live']);
+    const result = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--no-builtin-rules', '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--only-live']);
     const findings = (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.map((finding) => finding.validation)).toEqual([{ status: 'live', by: 'github-user', detail: { login: 'fake-0000', id: '0' } }]);
   });
 
   it('--validate-skip leaves a provider alone (and a path after a repeatable flag is still a path)', async () => {
     server.received.length = 0;
-    const result = await runCliAsync(['scan', '--rules', rulesDir, '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--validate-skip', 'github-user', join(dir, 'small')]);
+    const result = await runCliAsync(['scan', '--rules', rulesDir, '--no-builtin-rules', '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--validate-skip', 'github-user', join(dir, 'small')]);
     const findings = (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.map((finding) => finding.verification)).toEqual(['unverified', 'unverified', 'unverified']);
     expect(server.received).toEqual([]);
@@ -189,11 +189,11 @@ describe('scan --validate', () => {
 
   it('text and SARIF show each status', async () => {
     server.handle(answerByToken);
-    const text = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--validate', '--validate-endpoint', endpoint()]);
+    const text = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--no-builtin-rules', '--validate', '--validate-endpoint', endpoint()]);
     expect(text.stdout).toContain('[live github-user login=fake-0000 id=0]');
     expect(text.stdout).toContain('[invalid github-user]');
     expect(text.stdout).toContain('[unknown github-user: unexpected-status 403 text/html]');
-    const sarif = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--validate', '--validate-endpoint', endpoint(), '--format', 'sarif']);
+    const sarif = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--no-builtin-rules', '--validate', '--validate-endpoint', endpoint(), '--format', 'sarif']);
     const results = (JSON.parse(sarif.stdout) as { runs: { results: { message: { text: string }; properties: { verification: string; validation: { status: string } } }[] }[] }).runs[0]!.results;
     expect(results.map((result) => result.properties.validation.status).sort()).toEqual(['invalid', 'live', 'unknown']);
     expect(results.map((result) => result.properties.verification).sort()).toEqual(['invalid', 'live', 'unknown']);
