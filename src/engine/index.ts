@@ -1,4 +1,5 @@
 import { compileMatcher, type Matcher } from '../matcher/index.js';
+import { compileFilterRegex, type FilterRegex } from '../matcher/filters.js';
 import type { Rule } from '../rules/types.js';
 import { detectDecoded } from './decode.js';
 import { countDrop, detect, type DetectStats, type Detection, type Span } from './detect.js';
@@ -20,7 +21,7 @@ export interface Engine {
   options: EngineOptions;
   noise: CompiledNoise;
   /** Rules with a path condition (credential files): matched only in chunks whose path one of them takes. */
-  pathRules?: { rules: Rule[]; matcher: Matcher };
+  pathRules?: { rules: Rule[]; matcher: Matcher; anyPath: FilterRegex };
 }
 
 export function createEngine(rules: Rule[], options: EngineOptions): Engine {
@@ -35,14 +36,20 @@ export function createEngine(rules: Rule[], options: EngineOptions): Engine {
     matcher: compileMatcher(everywhere),
     options,
     noise,
-    ...(gated.length === 0 ? {} : { pathRules: { rules: gated, matcher: compileMatcher(gated) } }),
+    ...(gated.length === 0 ? {} : { pathRules: { rules: gated, matcher: compileMatcher(gated), anyPath: anyPathRegex(gated) } }),
   };
 }
 
-/** Plain detections of the path rules whose path condition `path` meets (none for stdin). */
+/** One regex for every path condition, so a chunk costs one path test however many path rules there are. */
+function anyPathRegex(rules: Rule[]): FilterRegex {
+  // compileNoise has compiled each condition alone already, so only the union can fail here.
+  return compileFilterRegex([...new Set(rules.map((rule) => rule.pathPattern!))].map((pattern) => `(?:${pattern})`).join('|'));
+}
+
+/** Plain detections of the path rules, if `path` meets any of their conditions (never for stdin); noise.ts drops the rest by rule. */
 function detectPathRules(engine: Engine, data: Buffer, path: string, stats: DetectStats | undefined, rejectedSpans: Span[]): Detection[] {
   const pathRules = engine.pathRules;
-  if (pathRules === undefined || !pathRules.rules.some((rule) => engine.noise.rulePaths.get(rule.id)?.test(path) === true)) return [];
+  if (pathRules === undefined || path === '-' || !pathRules.anyPath.test(path)) return [];
   return detect(pathRules.matcher, pathRules.rules, data, stats, rejectedSpans);
 }
 
