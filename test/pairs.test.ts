@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, scanChunk } from '../src/engine/index.js';
+import type { Rule } from '../src/rules/types.js';
 import { fakeRandom, runCli, tempDir } from './helpers.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -169,5 +171,48 @@ describe('pair rules in a custom rule file', () => {
     expect(result.stderr).toContain('example 2: part id is "654321", expected "999999"');
     expect(result.stderr).not.toContain('negative example');
     expect(result.stderr).not.toContain('example 1');
+  });
+});
+
+describe('resolvePairs (src/engine/pairs.ts) through scanChunk', () => {
+  const base = {
+    name: 'Acme pair',
+    description: 'test rule',
+    severity: 'high' as const,
+    precision: 'high' as const,
+    tags: [],
+    keywords: ['acme'],
+    allowPlaceholders: false,
+    references: [],
+    examples: [],
+    negativeExamples: [],
+    source: { file: 'test.yml', line: 1 },
+  };
+  const pairRule: Rule = {
+    ...base,
+    id: 'acme-pair',
+    pattern: 'acme_secret=([a-z0-9]{16})',
+    requires: [{ name: 'id', pattern: 'acme_id=([0-9]{6})', near: { lines: 2 } }],
+  };
+  const idRule: Rule = { ...base, id: 'acme-id', pattern: 'acme_id=([0-9]{6})' };
+  const engine = createEngine([pairRule, idRule], { revealSecrets: true });
+  const scan = (text: string) => scanChunk(engine, Buffer.from(text), { path: 'x.txt' });
+
+  it('takes the nearest id within the window and drops the id-only finding it covers', () => {
+    const findings = scan('acme_id=418305\n\nacme_id=902716\nacme_secret=q8lm2zt9xbv4krn7\n');
+    expect(findings.map((f) => [f.ruleId, f.line, f.parts?.['id']])).toEqual([
+      ['acme-id', 1, undefined],
+      ['acme-pair', 4, '902716'],
+    ]);
+  });
+
+  it('counts lines between the spans, not from line starts: two lines apart is in, three is out', () => {
+    expect(scan('acme_id=418305\n\n\nacme_secret=q8lm2zt9xbv4krn7\n').map((f) => f.ruleId)).toEqual(['acme-id']);
+    expect(scan('acme_secret=q8lm2zt9xbv4krn7\n\nacme_id=418305\n').map((f) => f.ruleId)).toEqual(['acme-pair']);
+  });
+
+  it('never reports a hidden part rule by itself', () => {
+    const only = createEngine([pairRule], { revealSecrets: true });
+    expect(scanChunk(only, Buffer.from('acme_id=418305\n'), { path: 'x.txt' })).toEqual([]);
   });
 });
