@@ -56,6 +56,11 @@ export interface Finding {
   appearanceCount?: number;
   /** How the secret was decoded before it matched (e.g. `base64`), when it was. */
   decoded?: string[];
+  /**
+   * A paired secret's other parts by name (`{id: "AKIA…"}`): identifiers that are harmless alone, shown in
+   * full so the pair can be found and revoked; the secret itself stays redacted.
+   */
+  parts?: Record<string, string>;
 }
 
 export type SecretHashAlgorithm = 'sha256' | 'scrypt';

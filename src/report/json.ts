@@ -23,6 +23,7 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     ...(finding.blob === undefined ? {} : { blob: finding.blob }),
     ...(finding.appearances === undefined ? {} : { appearances: finding.appearances, appearanceCount: finding.appearanceCount }),
     ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
+    ...(finding.parts === undefined ? {} : { parts: finding.parts }),
   };
 }
 
