@@ -1,8 +1,5 @@
-import type { Finding } from '../engine/finding.js';
-import { redactFor } from '../engine/finding.js';
 import { KeywardError } from '../errors.js';
-import type { Rule } from '../rules/types.js';
-import type { CliIo } from './io.js';
+import type { VerifyOptions } from '../pipeline/index.js';
 
 export interface VerifyArgs {
   verifyHashes?: string;
@@ -10,7 +7,6 @@ export interface VerifyArgs {
   reportTo?: string;
   reportKey?: string;
   reportKeyId?: string;
-  redact: boolean;
 }
 
 export const VERIFY_OPTIONS = {
@@ -21,52 +17,18 @@ export const VERIFY_OPTIONS = {
   'report-key-id': { type: 'string', describe: 'Key identifier the issuer knows the public key by (default: SHA-256 of the public key)' },
 } as const;
 
-/** Scans must keep raw secrets in memory when they will be reported to the issuer. */
-export function needsRawSecrets(args: VerifyArgs): boolean {
-  return args.reportTo !== undefined;
-}
-
-export function checkVerifyArgs(args: VerifyArgs): void {
+/** The verification flags as pipeline options; contradictory ones are a usage error. */
+export function verifyOptionsOf(args: VerifyArgs): VerifyOptions | undefined {
   if (args.onlyLive && args.verifyHashes === undefined) throw new KeywardError('--only-live needs --verify-hashes');
   if (args.reportTo !== undefined && (args.verifyHashes === undefined || args.reportKey === undefined)) {
     throw new KeywardError('--report-to needs --verify-hashes (only live keys are reported) and --report-key');
   }
-}
-
-/**
- * Sets each finding's `verification`, reports live ones when asked, then redacts what the scan kept raw
- * for the report. Nothing is sent for a finding that is not a live key of the issuer.
- */
-export async function verifyFindings(args: VerifyArgs, findings: Finding[], rules: readonly Rule[], io: CliIo, location: (finding: Finding) => string): Promise<Finding[]> {
-  if (args.verifyHashes === undefined) return findings;
-  const { openHashSource } = await import('../verify/hash-source.js');
-  const source = await openHashSource(args.verifyHashes);
-  let known;
-  try {
-    known = await source.lookup([...new Set(findings.map((finding) => finding.secretSha256))]);
-  } finally {
-    await source.close();
-  }
-  for (const finding of findings) finding.verification = known.get(finding.secretSha256) ?? 'unknown';
-  if (args.reportTo !== undefined && args.reportKey !== undefined) {
-    const { loadReportingKey, sendLeakReport } = await import('../verify/leak-report.js');
-    const key = loadReportingKey(args.reportKey, args.reportKeyId);
-    const seen = new Set<string>();
-    const items = findings
-      .filter((finding) => finding.verification === 'live' && !seen.has(finding.secretSha256) && seen.add(finding.secretSha256))
-      .map((finding) => ({ token: finding.secret, type: finding.ruleId, url: location(finding), source: 'keyward' }));
-    if (items.length > 0) {
-      const answers = await sendLeakReport(args.reportTo, key, items);
-      const confirmed = answers.filter((answer) => answer.label === 'true_positive').length;
-      io.stderr(`keyward: reported ${items.length} live key(s) to ${new URL(args.reportTo).origin}; the issuer confirmed ${confirmed}\n`);
-    }
-  }
-  if (needsRawSecrets(args) && args.redact) {
-    const byId = new Map(rules.map((rule) => [rule.id, rule]));
-    for (const finding of findings) {
-      const rule = byId.get(finding.ruleId);
-      if (rule !== undefined) finding.secret = redactFor(rule, finding.secret);
-    }
-  }
-  return args.onlyLive ? findings.filter((finding) => finding.verification === 'live') : findings;
+  if (args.verifyHashes === undefined) return undefined;
+  return {
+    hashes: args.verifyHashes,
+    ...(args.onlyLive ? { onlyLive: true } : {}),
+    ...(args.reportTo === undefined ? {} : { reportTo: args.reportTo }),
+    ...(args.reportKey === undefined ? {} : { reportKey: args.reportKey }),
+    ...(args.reportKeyId === undefined ? {} : { reportKeyId: args.reportKeyId }),
+  };
 }

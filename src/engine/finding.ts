@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Rule, Severity } from '../rules/types.js';
+import type { Verification } from '../verify/types.js';
 import type { Detection } from './detect.js';
 import { stripLiteralPrefix } from './detect.js';
 
-export type VerificationStatus = 'live' | 'revoked' | 'unknown' | 'unverified';
+export type { Verification, VerificationStatus } from '../verify/types.js';
+
+/** Every finding starts here; the verification stage replaces it with a verifier's answer. */
+export const UNVERIFIED: Verification = Object.freeze({ status: 'unverified', by: 'none' });
 
 /** Where a chunk came from. Sources fill it in; the engine copies it onto findings untouched. */
 export interface Origin {
@@ -42,7 +46,8 @@ export interface Finding {
   secretSha256: string;
   /** sha256(ruleId, secretSha256, path): stable when lines move, changes when the key or file changes. */
   fingerprint: string;
-  verification: VerificationStatus;
+  /** Whether the secret works, and who said so: `{status: 'unverified', by: 'none'}` until a verifier ran. */
+  verification: Verification;
   commit?: CommitInfo;
   blob?: string;
   appearances?: Appearance[];
@@ -147,7 +152,7 @@ export function toFinding(detection: Detection, lines: LineIndex, origin: Origin
     secret: options.revealSecrets ? secret : redact(secret, literalPrefixLength),
     secretSha256,
     fingerprint: fingerprintOf(rule.id, secretSha256, origin.path),
-    verification: 'unverified',
+    verification: UNVERIFIED,
     ...(origin.commit === undefined ? {} : { commit: origin.commit }),
     ...(origin.blob === undefined ? {} : { blob: origin.blob }),
   };

@@ -16,7 +16,7 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     secret: finding.secret,
     secretSha256: finding.secretSha256,
     fingerprint: finding.fingerprint,
-    verification: finding.verification,
+    verification: { ...finding.verification },
     ...(finding.commit === undefined ? {} : { commit: finding.commit }),
     ...(finding.blob === undefined ? {} : { blob: finding.blob }),
     ...(finding.appearances === undefined ? {} : { appearances: finding.appearances, appearanceCount: finding.appearanceCount }),

@@ -116,7 +116,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
     properties: {
       severity: finding.severity,
       secretSha256: finding.secretSha256,
-      verification: finding.verification,
+      verification: { ...finding.verification },
       ...(finding.commit === undefined ? {} : { commit: finding.commit.sha, author: finding.commit.authorEmail, date: finding.commit.date }),
       ...(finding.appearanceCount === undefined ? {} : { appearanceCount: finding.appearanceCount }),
       ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { KeywardError, describeFsError } from '../errors.js';
+import type { Verification, Verifier } from './types.js';
 
 export type KnownStatus = 'live' | 'revoked';
 
@@ -115,5 +116,33 @@ function rangeSource(base: string): HashSource {
       return out;
     },
     close: async () => undefined,
+  };
+}
+
+/**
+ * The issuer's hashes as a Verifier: every candidate applies (an issuer's own keys match whatever rule its
+ * pattern file adds), nothing secret leaves the process, and a hash the store does not know is `unknown`.
+ */
+export function issuerHashVerifier(spec: string): Verifier {
+  return {
+    name: 'issuer-hashes',
+    appliesTo: () => true,
+    async verify(candidates) {
+      const hashes = [...new Set(candidates.map((candidate) => candidate.secretSha256))];
+      const out = new Map<string, Verification>();
+      if (hashes.length === 0) return out;
+      const source = await openHashSource(spec);
+      let known: Map<string, KnownStatus>;
+      try {
+        known = await source.lookup(hashes);
+      } finally {
+        await source.close();
+      }
+      for (const hash of hashes) {
+        const status = known.get(hash);
+        out.set(hash, status === undefined ? { status: 'unknown', by: 'issuer-hashes', reason: 'not-in-store' } : { status, by: 'issuer-hashes' });
+      }
+      return out;
+    },
   };
 }
