@@ -107,7 +107,7 @@ export class LineIndex {
       else high = mid;
     }
     const lineStart = low === 0 ? 0 : newlines[low - 1]! + 1;
-    return { line: low + 1, column: this.#data.toString('utf8', lineStart, offset).length + 1 };
+    return { line: low + 1, column: utf16Length(this.#data, lineStart, offset) + 1 };
   }
 
   /** The full text of the line holding `offset` and of the line before it (for inline ignores). */
@@ -122,6 +122,25 @@ export class LineIndex {
       previous: line === 1 ? '' : this.#data.toString('utf8', previousStart, start - 1),
     };
   }
+}
+
+const LENGTH_PIECE = 64 * 1024;
+
+/**
+ * What `data.toString('utf8', start, end).length` would say, without making one string as long as a
+ * minified line: decoded in pieces that never split a UTF-8 sequence (each piece ends before a lead byte).
+ */
+function utf16Length(data: Buffer, start: number, end: number): number {
+  if (end - start <= LENGTH_PIECE) return data.toString('utf8', start, end).length;
+  let length = 0;
+  let at = start;
+  while (at < end) {
+    let stop = Math.min(at + LENGTH_PIECE, end);
+    while (stop < end && stop > at + 1 && (data[stop]! & 0xc0) === 0x80) stop--;
+    length += data.toString('utf8', at, stop).length;
+    at = stop;
+  }
+  return length;
 }
 
 function indexNewlines(data: Buffer): number[] {

@@ -19,7 +19,8 @@ import { nothingScanned, type ScanStats } from '../sources/stats.js';
 import type { SourceContext } from '../sources/types.js';
 import { plural } from '../units.js';
 import { loadRuleSetup, type RuleOptions } from './config.js';
-import { dropAllowlistedCommits, groupHistoryFindings, hideBaselined, recordBaseline, sortFindings } from './stages.js';
+import { groupIncidents } from './group-incidents.js';
+import { dropAllowlistedCommits, hideBaselined, recordBaseline, sortFindings } from './stages.js';
 import { needsRawSecrets, verifyFindings, type VerifyOptions } from './verify.js';
 
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
@@ -110,7 +111,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let baselineRecorded: Report['baselineRecorded'];
   if (reporter === undefined) {
     if (source.attribute !== undefined) findings = await source.attribute(findings, context);
-    findings = source.unit === 'blobs' ? groupHistoryFindings(findings) : sortFindings(findings);
+    // History grouping slot: see ./group-incidents.ts.
+    findings = source.unit === 'blobs' ? groupIncidents(findings) : sortFindings(findings);
     findings = dropAllowlistedCommits(findings, setup.noise, stats);
     if (options.baselineWrite !== undefined) {
       const count = recordBaseline(findings, options.baselineWrite, stats);

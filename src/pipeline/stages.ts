@@ -9,15 +9,6 @@ import type { Finding } from '../engine/finding.js';
 import type { NoiseOptions } from '../engine/noise.js';
 import type { ScanStats } from '../sources/stats.js';
 
-/**
- * The slot for grouping history findings into incidents (one per secret: where it was introduced, every
- * place it appears, whether it is still present). Until that stage exists, a history finding is one per
- * blob as the history source attributed it; this returns them in the order a history report reads.
- */
-export function groupHistoryFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(byHistoryOrder);
-}
-
 /** Findings of allowlisted commits (the config's `allowlist.commits`, per rule or global) are dropped. */
 export function dropAllowlistedCommits(findings: readonly Finding[], noise: NoiseOptions, stats: ScanStats): Finding[] {
   const global = (noise.allowlist?.commits ?? []).map((sha) => sha.toLowerCase());
@@ -51,14 +42,4 @@ export function hideBaselined(findings: readonly Finding[], entries: BaselineEnt
 /** Reports are reproducible: by path and position (history keeps its story order). */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column));
-}
-
-/** Oldest introduction first, then path and position: a report reads as the story of the leak. */
-function byHistoryOrder(a: Finding, b: Finding): number {
-  const dateA = a.commit?.date ?? '';
-  const dateB = b.commit?.date ?? '';
-  if (dateA !== dateB) return dateA < dateB ? -1 : 1;
-  if ((a.commit?.sha ?? '') !== (b.commit?.sha ?? '')) return (a.commit?.sha ?? '') < (b.commit?.sha ?? '') ? -1 : 1;
-  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
-  return a.line - b.line || a.column - b.column;
 }

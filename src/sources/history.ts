@@ -93,6 +93,7 @@ async function* blobBatches(repo: Repository, revArgs: string[], progress: Histo
   let wake: (() => void) | undefined;
   let resume: (() => void) | undefined;
   let finished = false;
+  let abandoned = false;
   let yielded = 0;
 
   let buffer = Buffer.allocUnsafeSlow(TASK_BYTES);
@@ -164,7 +165,9 @@ async function* blobBatches(repo: Repository, revArgs: string[], progress: Histo
       },
       drain: async () => {
         progress?.update(done, listed);
-        while (queue.length >= QUEUED_BATCHES) await new Promise<void>((resolve) => (resume = resolve));
+        while (queue.length >= QUEUED_BATCHES && !abandoned) await new Promise<void>((resolve) => (resume = resolve));
+        // The driver stopped pulling (it failed): stop git rather than leave it blocked on a full pipe.
+        if (abandoned) throw new Error('the scan stopped');
       },
     },
     (count, final) => {
@@ -197,6 +200,10 @@ async function* blobBatches(repo: Repository, revArgs: string[], progress: Histo
     }
     await streaming;
   } finally {
+    if (!finished) {
+      abandoned = true;
+      resume?.();
+    }
     progress?.finish();
   }
 

@@ -307,6 +307,13 @@ export function isNamedFifo(file: string): boolean {
   return !isDescriptorPath(file);
 }
 
+/** `/dev/stdin`, `/dev/fd/N`, `/proc/self/fd/N`: a descriptor this process already holds, read without opening (a socket cannot be opened by name). */
+export function descriptorOf(file: string): number | undefined {
+  const match = /^\/(?:dev\/(stdin)|dev\/fd\/(\d+)|proc\/(?:self|thread-self)\/fd\/(\d+))$/.exec(file);
+  if (match === null) return undefined;
+  return match[1] !== undefined ? 0 : Number(match[2] ?? match[3]);
+}
+
 const DESCRIPTOR_PATH = /^\/(?:dev\/(?:stdin|fd\/\d+)|proc\/(?:self|thread-self|\d+)\/fd\/\d+)$/;
 
 function isDescriptorPath(file: string): boolean {

@@ -10,6 +10,7 @@ import ignore from 'ignore';
 import { posix, relative, resolve } from 'node:path';
 import { KeywardError, describeFsError } from '../errors.js';
 import { spawnGit } from './git/spawn.js';
+import { descriptorOf } from './read.js';
 import type { Chunk, Source, SourceContext, SourceDefinition } from './types.js';
 import { isIgnored, toPosix, walkWorktree, type IgnoreLevel } from './walk.js';
 
@@ -46,6 +47,7 @@ export const worktreeSource: SourceDefinition<WorktreeOptions> = {
 function checkTarget(path: string): Target {
   const absolutePath = resolve(path);
   const display = toPosix(relative(process.cwd(), absolutePath)) || '.';
+  if (descriptorOf(absolutePath) !== undefined) return { kind: 'file', absolutePath, display: path };
   let info;
   try {
     info = lstatSync(absolutePath);
@@ -69,7 +71,8 @@ function checkTarget(path: string): Target {
 async function* worktreeChunks(targets: Target[], ignoreFiles: boolean, context: SourceContext): AsyncGenerator<Chunk> {
   for (const target of targets) {
     if (target.kind === 'file') {
-      yield { file: target.absolutePath, origin: { path: target.display }, explicit: true };
+      const fd = descriptorOf(target.absolutePath);
+      yield { file: target.absolutePath, origin: { path: target.display }, explicit: true, ...(fd === undefined ? {} : { fd }) };
       continue;
     }
     const prefix = targets.length === 1 ? '' : target.display;
