@@ -78,31 +78,32 @@ export class Scanner {
       ...(this.#options.signal === undefined ? {} : { signal: this.#options.signal }),
     };
     const state = { files: [] as FileChunk[], bytes: newByteBatch(), unit, sink };
-    const take = async (item: Chunk | ChunkBatch, depth: number): Promise<void> => {
+    const expand = async (item: Chunk, expander: ExpanderEntry, depth: number): Promise<void> => {
+      const expandContext: ExpandContext = { ...context, depth: depth + 1 };
+      for await (const member of (await expander.load()).expand(item, expandContext)) await take(member, depth + 1);
+    };
+    // Synchronous for the common case (a file joins a batch): a promise only when work is handed on.
+    const take = (item: Chunk | ChunkBatch, depth: number): Promise<void> | undefined => {
       if ('batch' in item) {
-        await this.#submitBytes(state);
-        await this.#submit({ task: { kind: 'chunks', chunks: item.batch, unit }, sink, files: 0, bytes: byteLength(item.batch) });
-        return;
+        return this.#submitBytes(state).then(() => this.#submit({ task: { kind: 'chunks', chunks: item.batch, unit }, sink, files: 0, bytes: byteLength(item.batch) }));
       }
       const expander = depth < (this.#options.expandDepth ?? DEFAULT_EXPAND_DEPTH) ? this.#expanderFor(item) : undefined;
-      if (expander !== undefined) {
-        const expandContext: ExpandContext = { ...context, depth: depth + 1 };
-        for await (const member of (await expander.load()).expand(item, expandContext)) await take(member, depth + 1);
-        return;
-      }
+      if (expander !== undefined) return expand(item, expander, depth);
       if ('file' in item) {
         if (item.explicit) {
           // Named files are read here and now: a pipe must be read by the process that was given it.
           this.#deliver(sink, { findings: scanFileChunk(this.#engineHere(), item, this.#policy, this.stats, context.warn), warnings: [], stats: emptyStats() });
-          return;
+          return undefined;
         }
         state.files.push(item);
-        if (state.files.length >= FILES_PER_TASK) await this.#submitFiles(state);
-        return;
+        return state.files.length >= FILES_PER_TASK ? this.#submitFiles(state) : undefined;
       }
-      await this.#takeBytes(state, item, context);
+      return this.#takeBytes(state, item, context);
     };
-    for await (const item of source.chunks(context)) await take(item, 0);
+    for await (const item of source.chunks(context)) {
+      const handedOn = take(item, 0);
+      if (handedOn !== undefined) await handedOn;
+    }
     await this.#submitFiles(state);
     await this.#submitBytes(state);
     await this.#settle();

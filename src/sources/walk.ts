@@ -27,12 +27,12 @@ export interface IgnoreLevel {
 }
 
 /**
- * Yields every regular file under `root` that git would not ignore. A hand-written walk rather than
- * fast-glob: an ignored directory (node_modules, build output) is pruned before it is read, and nested
+ * Yields every regular file under `root` that git would not ignore, a directory's files at a time. A
+ * hand-written walk rather than fast-glob: an ignored directory (node_modules, build output) is pruned before it is read, and nested
  * ignore files apply below their own directory, as in git. Symlinks are never followed, so a link cannot
  * lead out of the root or into a loop.
  */
-export async function* walkWorktree(root: string, options: WalkOptions): AsyncGenerator<WorktreeFile> {
+export async function* walkWorktree(root: string, options: WalkOptions): AsyncGenerator<WorktreeFile[]> {
   const absoluteRoot = resolve(root);
   const stack: { dir: string; levels: IgnoreLevel[] }[] = [{ dir: '', levels: [] }];
   while (stack.length > 0) {
@@ -48,6 +48,8 @@ export async function* walkWorktree(root: string, options: WalkOptions): AsyncGe
     const levels = options.useIgnoreFiles ? await withIgnoreFilesOf(absoluteDir, dir, entries.map((e) => e.name), parentLevels, options) : parentLevels;
     entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
     const subdirectories: string[] = [];
+    // One step of the generator per directory, not per file: a big tree pays one promise per folder.
+    const files: WorktreeFile[] = [];
     for (const entry of entries) {
       const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (entry.isSymbolicLink()) {
@@ -66,13 +68,15 @@ export async function* walkWorktree(root: string, options: WalkOptions): AsyncGe
           options.onSkip('ignored', path);
           continue;
         }
-        yield { absolutePath: join(absoluteDir, entry.name), path };
+        files.push({ absolutePath: join(absoluteDir, entry.name), path });
       } else if (!isIgnored(levels, path)) {
         // FIFOs, sockets, devices: opening one could block forever, and none holds a committed secret.
         options.onSkip('fifo', path);
       }
     }
-    // Entries were sorted in reverse, so pushing keeps a depth-first, alphabetical order.
+    // Entries were sorted in reverse; files go out in alphabetical order.
+    if (files.length > 0) yield files.reverse();
+    // Pushing the reversed subdirectories keeps a depth-first, alphabetical order.
     for (const subdirectory of subdirectories) stack.push({ dir: subdirectory, levels });
   }
 }

@@ -101,7 +101,9 @@ async function* walked(directory: string, under: string, named: (path: string) =
       else context.stats.pathsIgnored++;
     },
   });
-  for await (const file of walk) yield { file: file.absolutePath, origin: { path: named(under === '' ? file.path : `${under}/${file.path}`) } };
+  for await (const files of walk) {
+    for (const file of files) yield { file: file.absolutePath, origin: { path: named(under === '' ? file.path : `${under}/${file.path}`) } };
+  }
 }
 
 /**
