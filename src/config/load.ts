@@ -15,6 +15,9 @@ import { DEFAULT_DECODE } from '../engine/noise.js';
 import { describeSchemaError, firstLine, yamlToData, lineOf, lineOfUnclosedQuote, loadRules, RULE_SCHEMA_PATH, toRule, type RawRule } from '../rules/load.js';
 import type { Rule } from '../rules/types.js';
 import { ConfigError } from './errors.js';
+import { mergeRules } from '../rules/merge.js';
+
+export { mergeRules };
 import { importGitleaksConfig } from './gitleaks.js';
 
 // ajv, yaml and the TOML parser load only when a config file exists: most scans (and every pre-commit hook
@@ -233,26 +236,6 @@ export function applyConfigToRules(base: Rule[], config: KeywardConfig): { rules
     if (!byId.has(id)) warnings.push(`${where}: rule_allowlists names ${id}, which no rule has`);
   }
   return { rules: selected, warnings };
-}
-
-/** `added` on top of `base`: an added rule replaces a built-in one of the same id; other duplicates are errors. */
-export function mergeRules(base: readonly Rule[], added: readonly Rule[]): { rules: Rule[]; warnings: string[] } {
-  const warnings: string[] = [];
-  const rules = [...base];
-  const indexById = new Map(rules.map((rule, index) => [rule.id, index]));
-  for (const rule of added) {
-    const index = indexById.get(rule.id);
-    const earlier = index === undefined ? undefined : rules[index]!;
-    if (earlier === undefined) {
-      indexById.set(rule.id, rules.length);
-      rules.push(rule);
-    } else if (earlier.builtin && !rule.builtin) {
-      rules[index!] = rule;
-    } else {
-      throw new ConfigError(rule.source.file, `rule ${rule.id}: duplicate rule id (first defined at ${earlier.source.file}:${earlier.source.line})`, rule.source.line);
-    }
-  }
-  return { rules, warnings };
 }
 
 /** What the summary says about the active rules: `212 built-in`, `212 built-in + 3 from .keyward.yml`, `5 from gitleaks.toml only`. */
