@@ -10,6 +10,7 @@ const cases: [string, RegExp][] = [
   ['negative-matches', /neg\.yml:2: rule negative-matches: negative example 1 matches/],
   ['no-examples', /none\.yml:2: rule no-examples: rules\.0: missing required field 'examples'/],
   ['unknown-field', /unknown\.yml:7: rule unknown-field: rules\.0: unknown field 'patern'/],
+  ['common-keyword', /common\.yml:2: rule common-keyword: keyword "token" is too common to prefilter/],
 ];
 
 describe('keyward rules check', () => {

@@ -1,6 +1,7 @@
 import { compileMatcher } from '../matcher/index.js';
 import { detect } from '../engine/detect.js';
 import { RuleError } from '../errors.js';
+import { commonKeywordReason } from './common-keywords.js';
 import { expandExample } from './examples.js';
 import { loadRules } from './load.js';
 import type { Rule } from './types.js';
@@ -38,6 +39,14 @@ export function checkLoadedRules(rules: Rule[]): RuleCheckResult {
     const single = compileMatcher([rule]);
     const all = [rule];
     if (!rule.keywords.some((keyword) => keyword.trim().length >= 2)) problem(rule, 'needs a keyword of 2 or more characters');
+    if (!rule.tags.includes('generic')) {
+      for (const keyword of rule.keywords) {
+        const reason = commonKeywordReason(keyword);
+        if (reason !== undefined) {
+          problem(rule, `keyword ${JSON.stringify(keyword)} is too common to prefilter (${reason}): use a token prefix or the provider's name, and put the rest of the context in the pattern`);
+        }
+      }
+    }
     rule.examples.forEach((example, n) => {
       examplesRun++;
       const seed = `${rule.id}#${n}`;
