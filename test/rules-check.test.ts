@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { commonKeywordReason } from '../src/rules/common-keywords.js';
 import { runCli } from './helpers.js';
 
 /** One fixture folder per way a rule file can be wrong, named after the case. */
@@ -41,5 +42,10 @@ describe('keyward rules check', () => {
     expect(result.status).toBe(0);
     const rules = JSON.parse(result.stdout) as { id: string; keywords: string[] }[];
     expect(rules.map((r) => r.id)).toContain('stripe-secret-key-live');
+  });
+
+  it('names keywords too common to prefilter, and lets documented token prefixes through', () => {
+    for (const common of ['token', 'API', 'secret_', 'http', 'exo', 'k']) expect(commonKeywordReason(common), common).toBeDefined();
+    for (const rare of ['ghp_', 'cio', 'oy2', 'Q~', 'tskey-auth-', 'vault', 'client-key-data']) expect(commonKeywordReason(rare), rare).toBeUndefined();
   });
 });
