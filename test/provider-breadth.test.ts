@@ -73,7 +73,8 @@ describe('provider breadth rules through the built CLI', () => {
     writeFileSync(join(root, 'hooks.yml'), `orders: https://acme-orders.azurewebsites.net/api/ProcessOrder?code=${functionKey}\n`);
     const { status, findings } = scan(root);
     expect(status).toBe(1);
-    expect(findings.filter((f) => f.ruleId === 'twilio-auth-token-with-account-sid').map((f) => f.secretSha256)).toEqual([sha256(twilioToken)]);
+    // The paired rule (rules/pairs.yml) reports the token with its sid as one finding.
+    expect(findings.filter((f) => f.ruleId === 'twilio-account-credentials').map((f) => f.secretSha256)).toEqual([sha256(twilioToken)]);
     expect(findings.filter((f) => f.ruleId === 'azure-functions-url-key').map((f) => f.secretSha256)).toEqual([sha256(functionKey)]);
   });
 
