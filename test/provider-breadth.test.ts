@@ -84,6 +84,8 @@ describe('provider breadth rules through the built CLI', () => {
     const { findings } = scan(root);
     const hit = findings.find((f) => f.ruleId === 'aws-session-token');
     expect(hit?.secretSha256).toBe(sha256(longSessionToken));
+    // Two provider rules match this span (the session token's own and the credentials-file one): one finding.
+    expect(findings.filter((f) => f.secretSha256 === sha256(longSessionToken))).toHaveLength(1);
   });
 
   it('stays quiet on near misses: placeholders, wrong lengths, prefixes inside words, base64 runs of A', () => {
