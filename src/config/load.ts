@@ -44,6 +44,8 @@ export interface KeywardConfig {
    * turn them off; a gitleaks TOML keeps them only with `[extend] useDefault = true`, as gitleaks does.
    */
   builtinRules: boolean;
+  /** `baseline:`, resolved against the config's folder: the baseline every scan of the repository honours. */
+  baseline?: string;
   warnings: string[];
 }
 
@@ -99,6 +101,7 @@ interface RawConfig {
   decode?: { depth?: number; max_bytes?: number | string };
   inline_ignores?: boolean;
   builtin_rules?: boolean;
+  baseline?: string;
 }
 
 /** Loads a `.keyward.yml`, or a gitleaks TOML (by its `.toml` extension). */
@@ -155,6 +158,7 @@ export function loadConfig(file: string): KeywardConfig {
   if (raw.inline_ignores !== undefined) config.noise.inlineIgnores = raw.inline_ignores;
   if (raw.max_file_size !== undefined) config.maxFileSize = sizeOf(raw.max_file_size);
   if (raw.builtin_rules !== undefined) config.builtinRules = raw.builtin_rules;
+  if (raw.baseline !== undefined) config.baseline = resolve(base, raw.baseline);
   return config;
 }
 
