@@ -44,6 +44,7 @@ export async function runGitScan(mode: GitScanMode, args: ScanArgs, io: CliIo, s
           cwd: repo.cwd,
           revArgs,
           progress,
+          ...(args.maxOccurrences === undefined ? {} : { maxOccurrences: maxOccurrencesOf(args.maxOccurrences) }),
           ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
         },
         sink,
@@ -64,6 +65,11 @@ export async function runGitScan(mode: GitScanMode, args: ScanArgs, io: CliIo, s
   });
   if (code === 1 && mode !== 'history') io.stderr(blockedHint(mode));
   return code;
+}
+
+function maxOccurrencesOf(value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new KeywardError(`--max-occurrences: '${value}' is not a whole number of 0 or more`);
+  return value;
 }
 
 /** What the user asked for as `git rev-list` arguments. Revisions may not look like options. */

@@ -20,12 +20,31 @@ export interface CommitInfo {
   authorEmail: string;
   date: string;
   subject: string;
+  /** A web page for the commit, when the repository's remote is a known forge. */
+  url?: string;
 }
 
 export interface Appearance {
   commit: string;
   path: string;
 }
+
+/** One place a secret appears in history: a commit whose diff adds a blob holding it, at this path and line. */
+export interface Occurrence {
+  /** Absent when the history scanned does not show the commit that added the blob (e.g. --max-count). */
+  commit?: string;
+  path: string;
+  line: number;
+}
+
+/** Where a history incident began: the earliest commit (by topology, then date) that added the secret. */
+export interface Introduction {
+  commit: CommitInfo;
+  path: string;
+  line: number;
+}
+
+export type IncidentStatus = 'present' | 'removed';
 
 export interface Finding {
   ruleId: string;
@@ -49,6 +68,18 @@ export interface Finding {
   appearanceCount?: number;
   /** How the secret was decoded before it matched (e.g. `base64`), when it was. */
   decoded?: string[];
+  /** History incidents (one finding per rule and secret): where it began. */
+  introduced?: Introduction;
+  /** Every place it appears, oldest first, capped (--max-occurrences); the count is always the total. */
+  occurrences?: Occurrence[];
+  occurrenceCount?: number;
+  /** `present`: at the tip of at least one branch (`presentIn`); `removed`: at none (`removedIn` says by which commit). */
+  status?: IncidentStatus;
+  presentIn?: { ref: string; path: string }[];
+  /** Each branch that had it and no longer does, with the commit that took it out (absent when git cannot say). */
+  removedIn?: { ref: string; commit?: CommitInfo }[];
+  /** The refs (branches, tags, remotes) from which it is reachable. */
+  refs?: string[];
 }
 
 export function sha256Hex(text: string | Buffer): string {

@@ -21,6 +21,10 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     ...(finding.blob === undefined ? {} : { blob: finding.blob }),
     ...(finding.appearances === undefined ? {} : { appearances: finding.appearances, appearanceCount: finding.appearanceCount }),
     ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
+    ...(finding.introduced === undefined ? {} : { introduced: finding.introduced }),
+    ...(finding.status === undefined ? {} : { status: finding.status, presentIn: finding.presentIn, removedIn: finding.removedIn }),
+    ...(finding.refs === undefined ? {} : { refs: finding.refs }),
+    ...(finding.occurrences === undefined ? {} : { occurrenceCount: finding.occurrenceCount, occurrences: finding.occurrences }),
   };
 }
 

@@ -1,6 +1,7 @@
-import type { Finding } from '../engine/finding.js';
+import type { CommitInfo, Finding } from '../engine/finding.js';
 import type { Severity } from '../rules/types.js';
 import { formatBytes } from '../scan/scan-file.js';
+import { escapeControl } from './escape.js';
 import type { Report } from './types.js';
 
 export interface TextOptions {
@@ -16,12 +17,13 @@ const SEVERITY_COLOR: Record<Severity, string> = {
   info: '\x1b[2m',
 };
 
-/** Readable output, grouped by file (or by commit and path in history scans), then a one-line summary. */
+/** Readable output, grouped by file (history: one block per secret), then a one-line summary. */
 export function formatText(report: Report, options: TextOptions): string {
   const paint = (code: string, text: string) => (options.color ? `${code}${text}\x1b[0m` : text);
+  if (report.findings.some((finding) => finding.occurrenceCount !== undefined)) return formatIncidents(report, paint);
   const groups = new Map<string, Finding[]>();
   for (const finding of report.findings) {
-    const key = finding.commit ? `${finding.path} @ ${finding.commit.sha.slice(0, 12)}` : finding.path;
+    const key = escapeControl(finding.commit ? `${finding.path} @ ${finding.commit.sha.slice(0, 12)}` : finding.path);
     let group = groups.get(key);
     if (group === undefined) groups.set(key, (group = []));
     group.push(finding);
@@ -31,7 +33,7 @@ export function formatText(report: Report, options: TextOptions): string {
     lines.push(paint('\x1b[1m', key));
     const first = findings[0]!;
     if (first.commit) {
-      lines.push(`  ${paint('\x1b[2m', `commit ${first.commit.sha.slice(0, 12)} by ${first.commit.authorName} <${first.commit.authorEmail}> on ${first.commit.date}: ${first.commit.subject}`)}`);
+      lines.push(`  ${paint('\x1b[2m', commitLine(first.commit))}`);
     }
     for (const finding of findings) {
       const where = `${finding.line}:${finding.column}`.padEnd(9);
@@ -47,6 +49,56 @@ export function formatText(report: Report, options: TextOptions): string {
   }
   lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;
+}
+
+function commitLine(commit: CommitInfo): string {
+  return `commit ${commit.sha.slice(0, 12)} by ${escapeControl(commit.authorName)} <${escapeControl(commit.authorEmail)}> on ${commit.date}: ${escapeControl(commit.subject)}`;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+const LISTED_PLACES = 5;
+
+/** History: one block per secret, most severe first, then by when it arrived. */
+function formatIncidents(report: Report, paint: (code: string, text: string) => string): string {
+  const ordered = [...report.findings].sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || dateOf(a) - dateOf(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line),
+  );
+  const lines: string[] = [];
+  for (const finding of ordered) {
+    const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(8));
+    const verification = finding.verification === 'unverified' ? '' : `  [${finding.verification}]`;
+    const decoded = finding.decoded ? `  (decoded: ${finding.decoded.join(' > ')})` : '';
+    const status = finding.status === undefined ? '' : `  ${paint(finding.status === 'present' ? '\x1b[1m' : '\x1b[2m', finding.status)}`;
+    lines.push(`${severity} ${paint('\x1b[1m', finding.ruleId)}  ${finding.secret}${status}${verification}${decoded}`);
+    lines.push(`  at          ${escapeControl(finding.path)}:${finding.line}:${finding.column}`);
+    const introduced = finding.introduced?.commit ?? finding.commit;
+    if (introduced !== undefined) lines.push(`  introduced  ${paint('\x1b[2m', commitLine(introduced))}`);
+    if (finding.presentIn !== undefined && finding.presentIn.length > 0) {
+      lines.push(`  present in  ${listed(finding.presentIn.map((entry) => `${entry.ref} (${entry.path})`))}`);
+    }
+    for (const removal of finding.removedIn ?? []) {
+      const by = removal.commit === undefined ? 'by a merge or a commit outside the scanned history' : `by ${commitLine(removal.commit)}`;
+      lines.push(`  removed     from ${escapeControl(removal.ref)} ${by}`);
+    }
+    const count = finding.occurrenceCount ?? 0;
+    const paths = [...new Set((finding.occurrences ?? []).map((occurrence) => occurrence.path))];
+    lines.push(`  seen        ${count} time${count === 1 ? '' : 's'}${paths.length > 0 ? ` at ${listed(paths)}` : ''}`);
+    if (finding.refs !== undefined && finding.refs.length > 0) lines.push(`  refs        ${listed(finding.refs)}`);
+    lines.push('');
+  }
+  lines.push(summaryLine(report));
+  return `${lines.join('\n')}\n`;
+}
+
+function dateOf(finding: Finding): number {
+  const date = finding.introduced?.commit.date ?? finding.commit?.date;
+  const time = date === undefined ? NaN : Date.parse(date);
+  return Number.isNaN(time) ? Number.MAX_SAFE_INTEGER : time;
+}
+
+function listed(items: string[]): string {
+  const shown = items.slice(0, LISTED_PLACES).map(escapeControl).join(', ');
+  return items.length > LISTED_PLACES ? `${shown} and ${items.length - LISTED_PLACES} more` : shown;
 }
 
 export function summaryLine(report: Report): string {

@@ -1,10 +1,9 @@
 import type { Finding, Origin } from '../engine/finding.js';
-import { fingerprintOf } from '../engine/finding.js';
 import { createEngine, engineOptionsOf, scanChunk, type Engine, type EngineOptions } from '../engine/index.js';
 import { KeywardError } from '../errors.js';
 import type { Rule } from '../rules/types.js';
 import { streamBlobs } from '../sources/git/blobs.js';
-import { DEFAULT_APPEARANCE_CAP, findProvenance } from '../sources/git/provenance.js';
+import { attributeIncidents } from '../sources/git/incidents.js';
 import { defaultThreadCount, ScanPool } from './pool.js';
 import { NO_PROGRESS, type Progress } from './progress.js';
 import { formatBytes } from './scan-file.js';
@@ -20,7 +19,8 @@ export interface HistoryScanOptions extends EngineOptions {
   revArgs: string[];
   /** Worker threads; 1 scans on the calling thread. Defaults to the number of cores. */
   threads?: number;
-  appearanceCap?: number;
+  /** Longest occurrence list per finding (--max-occurrences). */
+  maxOccurrences?: number;
   progress?: Progress;
 }
 
@@ -186,9 +186,15 @@ export async function scanHistory(options: HistoryScanOptions, sink: ScanSink): 
     );
   }
 
-  await attributeFindings(options, findings, warnings);
-  findings.sort(byHistoryOrder);
-  for (const finding of findings) sink.finding(finding);
+  const incidents = await attributeIncidents(findings, {
+    cwd: options.cwd,
+    revArgs: options.revArgs,
+    ...(options.maxOccurrences === undefined ? {} : { maxOccurrences: options.maxOccurrences }),
+    // --max-count counts the commits git log prints; a commit filter would change which ones.
+    filterInGit: !options.revArgs.some((arg) => arg.startsWith('--max-count')),
+  });
+  warnings.push(...incidents.warnings);
+  for (const finding of incidents.findings) sink.finding(finding);
   for (const warning of warnings) sink.warning(warning);
   const nothingScanned = stats.blobsScanned === 0 && (missing.length > 0 || streamed === undefined);
   return { stats, nothingScanned };
@@ -210,38 +216,4 @@ function missingWarnings(missing: { oid: string; path: string | undefined }[], c
     );
   }
   return warnings;
-}
-
-/** Only blobs with findings pay for provenance: one filtered `git log --raw` pass. */
-async function attributeFindings(options: HistoryScanOptions, findings: Finding[], warnings: string[]): Promise<void> {
-  const oids = new Set<string>();
-  for (const finding of findings) if (finding.blob !== undefined) oids.add(finding.blob);
-  if (oids.size === 0) return;
-  const { provenance, error } = await findProvenance(options.cwd, options.revArgs, oids, {
-    cap: options.appearanceCap ?? DEFAULT_APPEARANCE_CAP,
-    // --max-count counts the commits git log prints; a commit filter would change which ones.
-    filterInGit: !options.revArgs.some((arg) => arg.startsWith('--max-count')),
-  });
-  if (error !== undefined) warnings.push(`could not trace every finding to its commit: ${error}`);
-  for (const finding of findings) {
-    const origin = finding.blob === undefined ? undefined : provenance.get(finding.blob);
-    if (origin === undefined) continue;
-    finding.commit = origin.introduced.commit;
-    if (finding.path !== origin.introduced.path) {
-      finding.path = origin.introduced.path;
-      finding.fingerprint = fingerprintOf(finding.ruleId, finding.secretSha256, finding.path);
-    }
-    finding.appearances = origin.appearances;
-    finding.appearanceCount = origin.count;
-  }
-}
-
-/** Oldest introduction first, then path and position: a report reads as the story of the leak. */
-function byHistoryOrder(a: Finding, b: Finding): number {
-  const dateA = a.commit?.date ?? '';
-  const dateB = b.commit?.date ?? '';
-  if (dateA !== dateB) return dateA < dateB ? -1 : 1;
-  if ((a.commit?.sha ?? '') !== (b.commit?.sha ?? '')) return (a.commit?.sha ?? '') < (b.commit?.sha ?? '') ? -1 : 1;
-  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
-  return a.line - b.line || a.column - b.column;
 }
