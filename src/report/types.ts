@@ -14,5 +14,5 @@ export interface Report {
   durationMs: number;
 }
 
-export type Format = 'text' | 'json' | 'jsonl' | 'sarif';
-export const FORMATS: readonly Format[] = ['text', 'json', 'jsonl', 'sarif'];
+export type Format = 'text' | 'json' | 'jsonl' | 'sarif' | 'html';
+export const FORMATS: readonly Format[] = ['text', 'json', 'jsonl', 'sarif', 'html'];
