@@ -84,7 +84,7 @@ function row(finding: Finding, rule: RuleMeta | undefined, history: boolean): st
   const commitCell =
     commit === undefined
       ? ''
-      : `<div class="commit">${link(commit.url, `<code>${escapeHtml(commit.sha.slice(0, 12))}</code>`)} ${escapeHtml(commit.subject)}<br><span class="muted">${escapeHtml(commit.authorName)} · ${escapeHtml(commit.date)}</span></div>`;
+      : `<div class="commit">${link(commit.url, `<code>${escapeHtml(commit.sha.slice(0, 12))}</code>`)} ${escapeHtml(commit.subject)}<br><span class="muted">${escapeHtml(commit.authorName)} · ${escapeHtml(commit.date.slice(0, 16).replace('T', ' '))}</span></div>`;
   const where: string[] = [];
   for (const entry of finding.presentIn ?? []) where.push(`present on <b>${escapeHtml(entry.ref)}</b> at ${escapeHtml(entry.path)}`);
   for (const entry of finding.removedIn ?? []) {
@@ -117,7 +117,7 @@ function row(finding: Finding, rule: RuleMeta | undefined, history: boolean): st
 <td><code>${escapeHtml(`${finding.path}:${finding.line}:${finding.column}`)}</code>${commitCell}</td>
 <td><code class="secret">${escapeHtml(finding.secret)}</code>${verification}</td>
 <td><span class="status ${escapeHtml(status)}">${escapeHtml(status)}</span>${where.length > 0 ? `<div class="where">${where.join('<br>')}</div>` : ''}</td>
-<td>${escapeHtml(date.slice(0, 10))}</td>
+<td class="nowrap">${escapeHtml(date.slice(0, 10))}</td>
 <td>${count}${details}</td>
 </tr>`;
 }
@@ -171,7 +171,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:12px;text-transform:uppercase;lett
 table{width:100%;border-collapse:collapse;background:var(--card);border:1px solid var(--line);border-radius:8px}
 th,td{text-align:left;vertical-align:top;padding:8px 10px;border-bottom:1px solid var(--line)}th{background:#f2f4f7;font-size:12px;white-space:nowrap}
 th[data-key]{cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" \\25B2"}th[aria-sort=descending]::after{content:" \\25BC"}
-.commit{margin-top:4px}.where{font-size:12px;margin-top:4px}.verify{font-size:12px;border:1px solid var(--line);border-radius:4px;padding:0 4px}.verify.live{color:#b42318;border-color:#b42318}
+.nowrap,.secret{white-space:nowrap}.commit{margin-top:4px}.where{font-size:12px;margin-top:4px}.verify{font-size:12px;border:1px solid var(--line);border-radius:4px;padding:0 4px}.verify.live{color:#b42318;border-color:#b42318}
 .warnings{background:#fffaeb;border:1px solid #fec84b;border-radius:8px;padding:8px 14px;margin-bottom:12px}
 details summary{cursor:pointer;color:var(--muted);font-size:12px}.empty{padding:24px;text-align:center;color:var(--muted)}
 `;
