@@ -65,7 +65,7 @@ export async function scanHistory(options: HistoryScanOptions, sink: ScanSink): 
   let used = 0;
   let batch: Batch = { chunks: [], bytes: 0 };
   let current: { view: Uint8Array; own: boolean } | undefined;
-  let listed = { blobs: 0, final: false };
+  let listed: { blobs: number; final: boolean; bytes?: number; bytesFinal?: boolean } = { blobs: 0, final: false };
   const done = { blobs: 0, bytes: 0 };
   const missing: { oid: string; path: string | undefined }[] = [];
   const tooLarge: { path: string; size: number }[] = [];
@@ -157,8 +157,13 @@ export async function scanHistory(options: HistoryScanOptions, sink: ScanSink): 
           },
         },
         (count, final) => {
-          listed = { blobs: count, final };
+          listed = { ...listed, blobs: count, final };
         },
+        progress.wantsTotalBytes === true
+          ? (bytes, final) => {
+              listed = { ...listed, bytes, bytesFinal: final };
+            }
+          : undefined,
       );
     } catch (error) {
       if (error instanceof KeywardError) throw error;
