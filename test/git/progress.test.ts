@@ -35,7 +35,8 @@ describe('history progress', () => {
       });
     const shown = inTty('');
     expect(shown.status).toBe(1);
-    expect(shown.stdout).toMatch(/keyward: history .*\d+\/\d+\+? blobs, .*B\/.*B\+?, .*\/s/);
+    // A history this small is done before the byte total arrives; the unit test above covers that part.
+    expect(shown.stdout).toMatch(/keyward: history .*\d+\/\d+\+? blobs, [\d.]+ (B|KB)(\/[\d.]+ (B|KB)\+?)?, .*\/s/);
     const quiet = inTty('--quiet');
     expect(quiet.status).toBe(1);
     expect(quiet.stdout).not.toContain('keyward: history');
