@@ -1,25 +1,23 @@
 /**
  * History incidents: the blob scan finds a secret once per blob version that holds it; people need one
  * finding per secret, with when it arrived, everywhere it appears, whether it is still there and on which
- * refs. This module turns findings on blobs into those findings, with a fixed number of git passes:
- * one `git log --raw` filtered to the blobs with findings (./blob-events.ts), one `for-each-ref`, one
- * `cat-file --batch-check` of branch tips at the paths involved, and `for-each-ref --contains` per secret
- * and per removing commit. State is kept per blob and per secret, never per byte or per commit of history.
+ * refs. This module turns findings on blobs into those findings with four git calls, however many secrets:
+ * `for-each-ref` (the refs and their tips), one `git log --raw` that yields the commits adding or dropping
+ * the blobs with findings and the refs each is reachable from (./blob-events.ts), one
+ * `cat-file --batch-check` of branch tips at the paths involved, and `config` for the remote. State is
+ * kept per blob and per secret, never per byte or per commit of history.
  */
 import { contentFingerprintOf, type CommitInfo, type Finding, type Occurrence } from '../../engine/finding.js';
 import type { Severity } from '../../rules/types.js';
 import { blobEvents, type CommitEvents } from './blob-events.js';
-import { blobsAt, listRefs, refsContaining, shortRefName, type Ref } from './refs.js';
+import { blobsAt, listRefs, shortRefName, type Ref } from './refs.js';
 import { commitUrlBase } from './remote.js';
 
 export const DEFAULT_MAX_OCCURRENCES = 100;
-/** Commits that add a secret, passed to `for-each-ref --contains`: the oldest ones reach every ref that later ones do. */
-const CONTAINS_COMMITS = 64;
 /** Removing commits remembered per secret (newest first): enough for a key deleted and re-added a few times. */
 const REMOVALS_KEPT = 32;
 /** Paths per secret whose presence is checked at each branch tip. */
 const PATHS_KEPT = 256;
-const GIT_CONCURRENCY = 4;
 
 export interface IncidentOptions {
   cwd: string;
@@ -37,9 +35,10 @@ interface Incident {
   occurrences: Occurrence[];
   occurrenceCount: number;
   introduced?: { commit: CommitInfo; path: string; blob: string };
-  /** Oldest commits that add it (a sliding window while git lists newest first). */
-  adding: string[];
-  removals: { commit: CommitInfo; order: number }[];
+  /** Indexes of the refs from which a commit adding it is reachable. */
+  reaching: Set<number>;
+  /** Commits that took it out of a file, newest first, with the refs each is reachable from. */
+  removals: { commit: CommitInfo; refs: number[] }[];
   paths: Set<string>;
   refs?: string[];
   presentIn?: { ref: string; path: string }[];
@@ -58,13 +57,24 @@ export async function attributeIncidents(findings: readonly Finding[], options: 
   const oids = new Set<string>();
   for (const incident of incidents.values()) for (const oid of incident.hits.keys()) oids.add(oid);
 
-  const { events, error } = await blobEvents(options.cwd, options.revArgs, oids, { filterInGit: options.filterInGit ?? true });
+  let refs: Ref[] | undefined;
+  try {
+    refs = await listRefs(options.cwd);
+  } catch (failure) {
+    warnings.push(`could not list the refs, so no finding says where it is still present: ${failure instanceof Error ? failure.message : String(failure)}`);
+  }
+  const { events, error } = await blobEvents(options.cwd, options.revArgs, oids, {
+    filterInGit: options.filterInGit ?? true,
+    refTips: (refs ?? []).map((ref) => ref.commit),
+  });
   if (error !== undefined) warnings.push(`could not trace every finding to its commit: ${error}`);
   applyEvents(incidents, events, cap);
-  try {
-    await resolveRefs(options.cwd, incidents);
-  } catch (failure) {
-    warnings.push(`could not tell which branches still hold each secret: ${failure instanceof Error ? failure.message : String(failure)}`);
+  if (refs !== undefined) {
+    try {
+      await resolveStatus(options.cwd, incidents, refs);
+    } catch (failure) {
+      warnings.push(`could not tell which branches still hold each secret: ${failure instanceof Error ? failure.message : String(failure)}`);
+    }
   }
   const urlBase = await commitUrlBase(options.cwd).catch(() => undefined);
   const grouped = [...incidents.values()].map((incident) => toFinding(incident, urlBase));
@@ -82,7 +92,7 @@ function groupByRuleAndSecret(findings: readonly Finding[]): { incidents: Map<st
     const key = `${finding.ruleId}\0${finding.secretSha256}`;
     let incident = incidents.get(key);
     if (incident === undefined) {
-      incident = { hits: new Map(), occurrences: [], occurrenceCount: 0, adding: [], removals: [], paths: new Set() };
+      incident = { hits: new Map(), occurrences: [], occurrenceCount: 0, reaching: new Set(), removals: [], paths: new Set() };
       incidents.set(key, incident);
     }
     let hits = incident.hits.get(finding.blob);
@@ -127,10 +137,9 @@ export function applyEvents(incidents: Map<string, Incident>, events: readonly C
         if (incident.paths.size < PATHS_KEPT) incident.paths.add(change.path);
       }
       if (adds.length > 0) {
-        incident.adding.push(event.commit.sha);
-        if (incident.adding.length > CONTAINS_COMMITS) incident.adding.shift();
+        for (const ref of event.refs) incident.reaching.add(ref);
       } else if (drops.length > 0 && incident.removals.length < REMOVALS_KEPT) {
-        incident.removals.push({ commit: event.commit, order: event.order });
+        incident.removals.push({ commit: event.commit, refs: event.refs });
       }
     }
   }
@@ -149,63 +158,44 @@ export function applyEvents(incidents: Map<string, Incident>, events: readonly C
   }
 }
 
-/** Which refs reach each secret, which branch tips still hold it, and which commit took it out of the others. */
-async function resolveRefs(cwd: string, incidents: Map<string, Incident>): Promise<void> {
-  const refs = await listRefs(cwd);
-  const branches = refs.filter((ref) => ref.branch);
+/** Which branch tips still hold each secret, and which commit took it out of the other branches that had it. */
+async function resolveStatus(cwd: string, incidents: Map<string, Incident>, refs: readonly Ref[]): Promise<void> {
+  const branches = refs.map((ref, index) => ({ ref, index })).filter(({ ref }) => ref.branch);
   const list = [...incidents.values()];
-
   const queries: { commit: string; path: string }[] = [];
   const queryIndex = new Map<string, number>();
   for (const incident of list) {
     for (const path of incident.paths) {
-      for (const branch of branches) {
-        const key = `${branch.commit}\0${path}`;
+      for (const { ref } of branches) {
+        const key = `${ref.commit}\0${path}`;
         if (queryIndex.has(key)) continue;
         queryIndex.set(key, queries.length);
-        queries.push({ commit: branch.commit, path });
+        queries.push({ commit: ref.commit, path });
       }
     }
   }
   const answers = await blobsAt(cwd, queries);
-  const blobAt = (branch: Ref, path: string) => answers[queryIndex.get(`${branch.commit}\0${path}`)!];
-
-  await mapLimited(list, GIT_CONCURRENCY, async (incident) => {
-    incident.refs = incident.adding.length === 0 ? [] : [...(await refsContaining(cwd, incident.adding))].sort();
-  });
-  const removalRefs = new Map<string, Set<string>>();
-  const removers = [...new Set(list.flatMap((incident) => incident.removals.map((removal) => removal.commit.sha)))];
-  await mapLimited(removers, GIT_CONCURRENCY, async (sha) => {
-    removalRefs.set(sha, await refsContaining(cwd, [sha]));
-  });
+  const blobAt = (ref: Ref, path: string) => answers[queryIndex.get(`${ref.commit}\0${path}`)!];
 
   for (const incident of list) {
-    const reaching = new Set(incident.refs);
+    incident.refs = [...incident.reaching].sort((a, b) => a - b).map((index) => refs[index]!.name);
     incident.presentIn = [];
     incident.removedIn = [];
-    for (const branch of branches) {
+    for (const { ref, index } of branches) {
       const path = [...incident.paths].find((candidate) => {
-        const oid = blobAt(branch, candidate);
+        const oid = blobAt(ref, candidate);
         return oid !== undefined && incident.hits.has(oid);
       });
       if (path !== undefined) {
-        incident.presentIn.push({ ref: shortRefName(branch.name), path });
+        incident.presentIn.push({ ref: shortRefName(ref.name), path });
         continue;
       }
-      if (!reaching.has(branch.name)) continue;
-      // The newest removal on this branch took it out (removals are kept newest first).
-      const removal = incident.removals.find((candidate) => removalRefs.get(candidate.commit.sha)?.has(branch.name));
-      incident.removedIn.push(removal === undefined ? { ref: shortRefName(branch.name) } : { ref: shortRefName(branch.name), commit: removal.commit });
+      if (!incident.reaching.has(index)) continue;
+      // Removals are kept newest first: the first one on this branch is the one that took it out.
+      const removal = incident.removals.find((candidate) => candidate.refs.includes(index));
+      incident.removedIn.push(removal === undefined ? { ref: shortRefName(ref.name) } : { ref: shortRefName(ref.name), commit: removal.commit });
     }
   }
-}
-
-async function mapLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(lanes);
 }
 
 function withUrl(commit: CommitInfo, urlBase: string | undefined): CommitInfo {
@@ -237,7 +227,7 @@ function toFinding(incident: Incident, urlBase: string | undefined): Finding {
     finding.presentIn = incident.presentIn;
     finding.removedIn = incident.removedIn.map((entry) => (entry.commit === undefined ? entry : { ref: entry.ref, commit: withUrl(entry.commit, urlBase) }));
   }
-  if (incident.refs !== undefined) finding.refs = incident.refs.map(shortRefName);
+  if (incident.refs !== undefined) finding.refs = [...new Set(incident.refs.map(shortRefName))].sort();
   return finding;
 }
 

@@ -48,16 +48,3 @@ export async function blobsAt(cwd: string, queries: { commit: string; path: stri
     return type === 'blob' ? oid : undefined;
   });
 }
-
-/** Names of the refs that contain at least one of `commits` (git for-each-ref --contains, one process). */
-export async function refsContaining(cwd: string, commits: readonly string[]): Promise<Set<string>> {
-  if (commits.length === 0) return new Set();
-  const result = await runGit(cwd, ['for-each-ref', '--format=%(refname)', ...commits.map((sha) => `--contains=${sha}`), 'refs/heads', 'refs/remotes', 'refs/tags']);
-  if (result.code !== 0) throw new Error(`git for-each-ref --contains failed: ${gitMessage(result.stderr)}`);
-  return new Set(
-    result.stdout
-      .toString('utf8')
-      .split('\n')
-      .filter((line) => line !== ''),
-  );
-}
