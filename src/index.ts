@@ -8,7 +8,7 @@ import { loadRules } from './rules/load.js';
 import type { Rule } from './rules/types.js';
 
 export { createEngine, scanChunk, type Engine, type EngineOptions } from './engine/index.js';
-export type { Appearance, CommitInfo, Finding, Origin, VerificationStatus } from './engine/finding.js';
+export type { Appearance, CommitInfo, Finding, IncidentStatus, Introduction, Occurrence, Origin, VerificationStatus } from './engine/finding.js';
 export { fingerprintOf, contentFingerprintOf, redact, sha256Hex } from './engine/finding.js';
 export { KeywardError, RuleError } from './errors.js';
 export { formatReport, FORMATS, type Format, type Report, type ScanKind } from './report/index.js';
