@@ -283,6 +283,11 @@ if (planted !== undefined) {
   console.log(
     `  planted keys: ${planted.length - missed.length}/${planted.length} found (${planted.filter((p) => p.deleted || p.removed).length} of them deleted later)${missed.length > 0 ? `; MISSED ${missed.map((m) => m.path).join(', ')}` : ''}`,
   );
+  const bySecret = new Map(report.findings.map((f) => [f.secretSha256, f]));
+  const wrongStatus = planted.filter((p) => p.removed !== undefined && bySecret.has(p.sha256) && bySecret.get(p.sha256).status !== (p.removed ? 'removed' : 'present'));
+  if (planted.some((p) => p.removed !== undefined)) {
+    console.log(`  status (present/removed) as planted: ${planted.length - missed.length - wrongStatus.length}/${planted.length - missed.length}${wrongStatus.length > 0 ? `; WRONG for ${wrongStatus.map((w) => w.path).join(', ')}` : ''}`);
+  }
 }
 if (givenRepo !== undefined) process.exit(0);
 

@@ -177,7 +177,12 @@ function editSome(count) {
     else if (file.kind === 'bin') files.set(path, binary());
     else {
       const edits = 1 + int(4);
-      for (let e = 0; e < edits; e++) file.lines[int(file.lines.length)] = file.kind === 'config' ? `OPTION_${int(99)}=${int(1e6)}` : codeLine();
+      for (let e = 0; e < edits; e++) {
+        const at = int(file.lines.length);
+        // A planted key stays until its planned removal, so the planted list says which keys are still there.
+        if (file.lines[at].includes('sk_live_')) continue;
+        file.lines[at] = file.kind === 'config' ? `OPTION_${int(99)}=${int(1e6)}` : codeLine();
+      }
       if (random() < 0.4) file.lines.splice(int(file.lines.length), 0, file.kind === 'config' ? `FLAG_${int(99)}=on` : codeLine());
     }
     changes.push({ path, data: content(files.get(path)) });
@@ -245,12 +250,15 @@ for (let c = 1; c < COMMITS; c++) {
   if (c % 500 === 250 && remaining > 20) {
     const ref = `refs/heads/feature-${++branchCount}`;
     let tip = main;
+    const merged = new Map();
     for (let b = 0; b < 5; b++) {
       const own = editSome(2);
       if (b === 2 && branchCount % 3 === 0) own.push(plant('config', c, { branch: ref.slice('refs/heads/'.length) }));
       tip = await commit(ref, [tip], `feature ${branchCount} step ${b}\n`, own);
+      for (const change of own) merged.set(change.path, change);
     }
-    main = await commit('refs/heads/main', [main, tip], `Merge branch 'feature-${branchCount}'\n`, []);
+    // fast-import takes a merge's tree from its first parent plus the changes listed: list the branch's.
+    main = await commit('refs/heads/main', [main, tip], `Merge branch 'feature-${branchCount}'\n`, [...merged.values()]);
     // Merged branches are mostly deleted; keep every fourth, like a real repository's stale branches.
     if (branchCount % 4 !== 0) await out(`reset ${ref}\nfrom 0000000000000000000000000000000000000000\n\n`);
   }
