@@ -96,6 +96,13 @@ describe.skipIf(chromium === undefined && !root)(title, () => {
 
     expect(textOf(renderedDom(out, '#severity=high'), 'shown')).toBe('0 of 3 shown');
     expect(textOf(renderedDom(out, '#rule=stripe-secret-key-live'), 'shown')).toBe('2 of 3 shown');
+    // Sorting from the URL: newest introduction first, then oldest first.
+    const dates = (dom: string) => [...dom.matchAll(/<tr [^>]*data-date="([^"]+)"/g)].map((match) => match[1]!);
+    const newest = dates(renderedDom(out, '#sort=-date'));
+    expect(newest).toEqual([...newest].sort().reverse());
+    const oldest = dates(renderedDom(out, '#sort=date'));
+    expect(oldest).toEqual([...newest].sort());
+    expect(new Set(oldest).size).toBe(3);
     const removed = renderedDom(out, '#status=removed&path=ci');
     expect(textOf(removed, 'shown')).toBe('1 of 3 shown');
     expect(removed.match(/<tr [^>]*data-status="removed"[^>]*>/g)!.some((tag) => !tag.includes('hidden'))).toBe(true);

@@ -191,6 +191,7 @@ var ok=(!f.severity||d.severity===f.severity)&&(!f.rule||d.rule===f.rule)&&(!f.s
 row.hidden=!ok;if(ok)n++;});
 shown.textContent=n+' of '+rows.length+' shown';
 var state=[];keys.forEach(function(k){if(field(k).value)state.push(k+'='+encodeURIComponent(field(k).value));});
+if(sortKey!=='severity'||sortDir<0)state.push('sort='+(sortDir<0?'-':'')+sortKey);
 try{if(state.length||location.hash)history.replaceState(null,'',state.length?'#'+state.join('&'):location.pathname+location.search);}catch(e){}
 }
 function sort(key){
@@ -198,10 +199,16 @@ if(sortKey===key)sortDir=-sortDir;else{sortKey=key;sortDir=1;}
 rows.sort(function(a,b){var x=value(a,key),y=value(b,key),c=x<y?-1:x>y?1:0;return c*sortDir||Number(a.dataset.rank)-Number(b.dataset.rank);});
 rows.forEach(function(row){body.appendChild(row);});
 document.querySelectorAll('th[data-key]').forEach(function(th){if(th.dataset.key===key)th.setAttribute('aria-sort',sortDir>0?'ascending':'descending');else th.removeAttribute('aria-sort');});
+apply();
 }
-location.hash.slice(1).split('&').forEach(function(pair){var i=pair.indexOf('=');if(i<1)return;var k=pair.slice(0,i);if(keys.indexOf(k)!==-1){try{field(k).value=decodeURIComponent(pair.slice(i+1));}catch(e){}}});
+var sortable=['severity','rule','path','status','date','count'];
+var wanted;
+location.hash.slice(1).split('&').forEach(function(pair){var i=pair.indexOf('=');if(i<1)return;var k=pair.slice(0,i),v=pair.slice(i+1);
+if(k==='sort'){wanted=v;return;}
+if(keys.indexOf(k)!==-1){try{field(k).value=decodeURIComponent(v);}catch(e){}}});
 document.querySelectorAll('th[data-key]').forEach(function(th){th.addEventListener('click',function(){sort(th.dataset.key);});});
 form.addEventListener('input',apply);form.addEventListener('submit',function(e){e.preventDefault();});
+if(wanted){var desc=wanted.charAt(0)==='-',key=desc?wanted.slice(1):wanted;if(sortable.indexOf(key)!==-1){sortKey='';sort(key);if(desc)sort(key);}}
 apply();
 })();
 `;
