@@ -201,10 +201,11 @@ function plant(where, commitNumber, { deleteAfter, branch } = {}) {
     const file = files.get(path);
     file.lines.splice(int(file.lines.length), 0, `  const stripe = new Stripe("${key}");`);
   }
-  planted.push({ sha256: createHash('sha256').update(key).digest('hex'), path, commit: commitNumber, removed: deleteAfter !== undefined, branch: branch ?? 'main' });
+  const entry = { sha256: createHash('sha256').update(key).digest('hex'), path, commit: commitNumber, removed: false, branch: branch ?? 'main' };
+  planted.push(entry);
   if (deleteAfter !== undefined) {
     const due = commitNumber + deleteAfter;
-    pendingDeletes.set(due, [...(pendingDeletes.get(due) ?? []), { path, key, where }]);
+    pendingDeletes.set(due, [...(pendingDeletes.get(due) ?? []), { path, key, where, entry }]);
   }
   return { path, data: content(files.get(path)) };
 }
@@ -235,6 +236,8 @@ for (let c = 1; c < COMMITS; c++) {
     const live = [...files.entries()].find(([, file]) => file.lines?.some((line) => line.includes(due.key)));
     if (live === undefined) continue;
     const [path, file] = live;
+    // Marked when it happens: a removal planned past the last commit never does.
+    due.entry.removed = true;
     if (due.where === 'config') {
       files.delete(path);
       changes.push({ path, delete: true });
