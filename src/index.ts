@@ -9,7 +9,7 @@ import type { Rule } from './rules/types.js';
 
 export { scan, DEFAULT_MAX_FILE_SIZE, type ScanOptions, type ScanResult, type SourceRequest, type HistorySelection, type VerifyOptions } from './pipeline/index.js';
 export { createEngine, scanChunk, type Engine, type EngineOptions } from './engine/index.js';
-export type { Appearance, CommitInfo, Finding, Origin, Verification, VerificationStatus } from './engine/finding.js';
+export type { Appearance, CommitInfo, Finding, IncidentStatus, Introduction, Occurrence, Origin, Verification, VerificationStatus } from './engine/finding.js';
 export { fingerprintOf, contentFingerprintOf, redact, sha256Hex } from './engine/finding.js';
 export {
   CREDENTIAL_FILE_HEAD_BYTES,

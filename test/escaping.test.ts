@@ -26,7 +26,7 @@ describe('hostile paths and commit subjects are printed inert', () => {
     expect(result.status).toBe(1);
     expectInert(result.stdout);
     expectInert(result.stderr);
-    expect(result.stdout).toContain('\\e[31mred');
+    expect(result.stdout).toContain('\\x1b[31mred');
     expect(result.stdout).toContain('\\u{202e}evil\\n');
     const json = runCli(['scan', repo, '--format', 'json']);
     const paths = (JSON.parse(json.stdout) as { findings: { path: string }[] }).findings.map((finding) => finding.path);
@@ -40,7 +40,7 @@ describe('hostile paths and commit subjects are printed inert', () => {
     expect(result.status).toBe(1);
     expectInert(result.stdout);
     expectInert(result.stderr);
-    expect(result.stdout).toContain('add config \\e[31mred');
+    expect(result.stdout).toContain('add config \\x1b[31mred');
   });
 
   it('an error naming a hostile path is escaped too', () => {

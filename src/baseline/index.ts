@@ -84,18 +84,27 @@ export function readBaseline(file: string): BaselineEntry[] {
   });
 }
 
+/**
+ * The keys a finding answers to: its own path, and for a history incident every path it appears at, so an
+ * entry written by a working-tree scan (today's path) also hides the incident (introduced at an older one).
+ */
+function keysOf(finding: Finding): string[] {
+  const paths = new Set([finding.path, ...(finding.occurrences ?? []).map((occurrence) => occurrence.path)]);
+  return [...paths].map((path) => baselineKey({ path, ruleId: finding.ruleId, secretSha256: finding.secretSha256 }));
+}
+
 /** Splits findings into those the baseline does not know (reported) and those it hides. */
 export function applyBaseline(findings: Finding[], entries: BaselineEntry[]): { kept: Finding[]; hidden: Finding[] } {
   const known = new Set(entries.map(baselineKey));
   const kept: Finding[] = [];
   const hidden: Finding[] = [];
-  for (const finding of findings) (known.has(baselineKey(entryOf(finding))) ? hidden : kept).push(finding);
+  for (const finding of findings) (keysOf(finding).some((key) => known.has(key)) ? hidden : kept).push(finding);
   return { kept, hidden };
 }
 
 /** Entries whose finding is still there (by rule, secret hash and path), given a fresh scan's findings. */
 export function pruneBaseline(entries: BaselineEntry[], current: Finding[]): { kept: BaselineEntry[]; removed: BaselineEntry[] } {
-  const present = new Set(current.map((finding) => baselineKey(entryOf(finding))));
+  const present = new Set(current.flatMap(keysOf));
   const kept: BaselineEntry[] = [];
   const removed: BaselineEntry[] = [];
   for (const entry of entries) (present.has(baselineKey(entry)) ? kept : removed).push(entry);

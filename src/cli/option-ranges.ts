@@ -8,7 +8,7 @@ export const WHOLE_NUMBER_OPTIONS: Readonly<Record<string, { flag: string; min: 
   threads: { flag: '--threads', min: 1, max: 64 },
   decodeDepth: { flag: '--decode-depth', min: 0, max: 4 },
   maxCount: { flag: '--max-count', min: 1, max: Number.MAX_SAFE_INTEGER },
-  maxOccurrences: { flag: '--max-occurrences', min: 1, max: 1_000_000 },
+  maxOccurrences: { flag: '--max-occurrences', min: 0, max: 1_000_000 },
   archiveDepth: { flag: '--archive-depth', min: 0, max: 8 },
 };
 

@@ -27,6 +27,7 @@ export interface ScanArgs extends NoiseArgs, VerifyArgs {
   range?: string;
   since?: string;
   maxCount?: number;
+  maxOccurrences?: number;
   staged?: boolean;
   prePush?: boolean;
 }
@@ -56,6 +57,7 @@ export const GIT_OPTIONS = {
   range: { type: 'string', describe: 'History of a revision range, e.g. main..feature (implies --history)' },
   since: { type: 'string', describe: 'History after REV: what the selected refs add since that commit (implies --history)' },
   'max-count': { type: 'number', describe: 'History of the last N commits (implies --history)' },
+  'max-occurrences': { type: 'number', describe: 'History: list at most N places per secret in reports (default 100; the count is always complete)' },
   staged: { type: 'boolean', describe: 'Scan what will be committed (the index), reporting only added or changed lines: for pre-commit hooks' },
   'pre-push': { type: 'boolean', describe: "Scan the commits being pushed, as a pre-push hook's stdin names them" },
 } as const;
@@ -143,7 +145,10 @@ async function sourceOf(args: ScanArgs, io: CliIo): Promise<SourceRequest> {
       const { terminalProgress } = await import('../scan/progress.js');
       progress = terminalProgress(io.stderrRaw ?? io.stderr, 'keyward: history');
     }
-    return { source: 'history', options: { path, selection, ...(progress === undefined ? {} : { progress }) } };
+    return {
+      source: 'history',
+      options: { path, selection, ...(progress === undefined ? {} : { progress }), ...(args.maxOccurrences === undefined ? {} : { maxOccurrences: args.maxOccurrences }) },
+    };
   }
   return { source: 'worktree', options: { paths: args.paths, ignoreFiles: args.ignoreFiles } };
 }

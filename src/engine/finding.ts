@@ -25,12 +25,31 @@ export interface CommitInfo {
   authorEmail: string;
   date: string;
   subject: string;
+  /** A web page for the commit, when the repository's remote is a known forge. */
+  url?: string;
 }
 
 export interface Appearance {
   commit: string;
   path: string;
 }
+
+/** One place a secret appears in history: a commit whose diff adds a blob holding it, at this path and line. */
+export interface Occurrence {
+  /** Absent when the history scanned does not show the commit that added the blob (e.g. --max-count). */
+  commit?: string;
+  path: string;
+  line: number;
+}
+
+/** Where a history incident began: the earliest commit (by topology, then date) that added the secret. */
+export interface Introduction {
+  commit: CommitInfo;
+  path: string;
+  line: number;
+}
+
+export type IncidentStatus = 'present' | 'removed';
 
 export interface Finding {
   ruleId: string;
@@ -66,14 +85,26 @@ export interface Finding {
    * full so the pair can be found and revoked; the secret itself stays redacted.
    */
   parts?: Record<string, string>;
+  /** History incidents (one finding per rule and secret): where it began. */
+  introduced?: Introduction;
+  /** Every place it appears, oldest first, capped (--max-occurrences); the count is always the total. */
+  occurrences?: Occurrence[];
+  occurrenceCount?: number;
+  /** `present`: at the tip of at least one branch (`presentIn`); `removed`: at none (`removedIn` says by which commit). */
+  status?: IncidentStatus;
+  presentIn?: { ref: string; path: string }[];
+  /** Each branch that had it and no longer does, with the commit that took it out (absent when git cannot say). */
+  removedIn?: { ref: string; commit?: CommitInfo }[];
+  /** The refs (branches, tags, remotes) from which it is reachable. */
+  refs?: string[];
 }
 
 export type SecretHashAlgorithm = 'sha256' | 'scrypt';
 
-/** Random keys carry far more; a password or a short token does not, and is hashed slowly instead. */
-const HIGH_ENTROPY_BITS = 80;
-/** scrypt cost: ~25 ms and 8 MiB per distinct secret; once per run per secret (cached). */
-const SCRYPT = { N: 8192, r: 8, p: 1, maxmem: 32 * 1024 * 1024 };
+/** A generic (context-found) value this random is a machine-made token, no dictionary's word. */
+const HIGH_ENTROPY_BITS = 100;
+/** scrypt cost: ~10 ms and 4 MiB per distinct weak secret, once per run (cached); a dictionary pays it per guess. */
+const SCRYPT = { N: 4096, r: 8, p: 1, maxmem: 32 * 1024 * 1024 };
 const SCRYPT_SALT = 'keyward/secret-hash/v1';
 const scryptCache = new Map<string, string>();
 
@@ -83,11 +114,12 @@ export function estimatedBits(secret: string): number {
 }
 
 /**
- * A plain SHA-256 only for provider keys with enough entropy that no dictionary holds them (and which an
- * issuer's hash store can match); generic (context-found) and low-entropy secrets get scrypt.
+ * A plain SHA-256 for provider keys (random by their format, and what an issuer's hash store matches) and for
+ * generic values random enough to be machine-made; passwords and other low-entropy generic secrets get a
+ * slow scrypt hash, so a dictionary cannot reverse the hash in a SARIF upload or a committed baseline.
  */
 export function hashSecret(rule: Pick<Rule, 'tags'>, secret: string): { hash: string; algorithm: SecretHashAlgorithm } {
-  if (!rule.tags.includes('generic') && estimatedBits(secret) >= HIGH_ENTROPY_BITS) return { hash: sha256Hex(secret), algorithm: 'sha256' };
+  if (!rule.tags.includes('generic') || (!/\s/.test(secret) && estimatedBits(secret) >= HIGH_ENTROPY_BITS)) return { hash: sha256Hex(secret), algorithm: 'sha256' };
   let hash = scryptCache.get(secret);
   if (hash === undefined) {
     hash = scryptSync(secret, SCRYPT_SALT, 32, SCRYPT).toString('hex');

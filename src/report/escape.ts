@@ -9,7 +9,7 @@
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
-const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function visible(character: string): string {
   const named = NAMED[character];
@@ -18,7 +18,7 @@ function visible(character: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
-/** `text` with every control character shown as an escape (`\n`, `\e`, `\x07`, `\u{202e}`), and a leading `::` defused. */
+/** `text` with every control character shown as an escape (`\n`, `\x1b`, `\x07`, `\u{202e}`), and a leading `::` defused. */
 export function escapeControl(text: string): string {
   const escaped = text.replace(UNSAFE, visible);
   // A workflow command is a log line starting with `::` (after blanks). Only text that may start a line

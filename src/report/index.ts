@@ -1,3 +1,4 @@
+import { formatHtml } from './html.js';
 import { formatJson, formatJsonl } from './json.js';
 import { formatSarif } from './sarif.js';
 import { formatText } from './text.js';
@@ -13,6 +14,8 @@ export function formatReport(report: Report, format: Format, options: { color: b
       return formatSarif(report);
     case 'text':
       return formatText(report, options);
+    case 'html':
+      return formatHtml(report);
   }
 }
 

@@ -22,6 +22,10 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     ...(finding.appearances === undefined ? {} : { appearances: finding.appearances, appearanceCount: finding.appearanceCount }),
     ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
     ...(finding.parts === undefined ? {} : { parts: finding.parts }),
+    ...(finding.introduced === undefined ? {} : { introduced: finding.introduced }),
+    ...(finding.status === undefined ? {} : { status: finding.status, presentIn: finding.presentIn, removedIn: finding.removedIn }),
+    ...(finding.refs === undefined ? {} : { refs: finding.refs }),
+    ...(finding.occurrences === undefined ? {} : { occurrenceCount: finding.occurrenceCount, occurrences: finding.occurrences }),
   };
 }
 
@@ -36,7 +40,7 @@ export function secretHashFields(finding: Finding): Record<string, string> {
 }
 
 /** The scrypt parameters in the label, so a later change of cost is a new label, not a silent mismatch. */
-export const SCRYPT_LABEL = 'scrypt-n8192-r8-p1';
+export const SCRYPT_LABEL = 'scrypt-n4096-r8-p1';
 
 export function formatJson(report: Report): string {
   return `${JSON.stringify(

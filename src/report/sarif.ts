@@ -1,4 +1,4 @@
-import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
 import { contentFingerprintOf, type Finding } from '../engine/finding.js';
 import type { RuleMeta, Severity } from '../rules/types.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
@@ -113,6 +113,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
         },
       },
     ],
+    ...relatedLocationsOf(finding),
     partialFingerprints: history
       ? { 'keyward/content/v1': contentFingerprintOf(finding.ruleId, finding.secretSha256) }
       : { 'keyward/v1': finding.fingerprint },
@@ -122,10 +123,37 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
       verification: { ...finding.verification },
       ...(finding.commit === undefined ? {} : { commit: finding.commit.sha, author: finding.commit.authorEmail, date: finding.commit.date }),
       ...(finding.appearanceCount === undefined ? {} : { appearanceCount: finding.appearanceCount }),
+      ...(finding.occurrenceCount === undefined ? {} : { occurrenceCount: finding.occurrenceCount }),
+      ...(finding.status === undefined ? {} : { status: finding.status, presentIn: (finding.presentIn ?? []).map((entry) => entry.ref) }),
+      ...(finding.removedIn === undefined || finding.removedIn.length === 0
+        ? {}
+        : { removedIn: finding.removedIn.map((entry) => ({ ref: entry.ref, ...(entry.commit === undefined ? {} : { commit: entry.commit.sha }) })) }),
+      ...(finding.refs === undefined ? {} : { refs: finding.refs }),
       ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
       ...(finding.parts === undefined ? {} : { parts: finding.parts }),
     },
   };
+}
+
+/**
+ * A history incident's other places (each path and line once; the introducing one is `locations`), so
+ * code scanning shows one alert per secret that still lists where else it was.
+ */
+function relatedLocationsOf(finding: Finding): { relatedLocations?: Location[] } {
+  if (finding.occurrences === undefined) return {};
+  const seen = new Set([`${finding.path}\0${finding.line}`]);
+  const related: Location[] = [];
+  for (const occurrence of finding.occurrences) {
+    const key = `${occurrence.path}\0${occurrence.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    related.push({
+      id: related.length + 1,
+      physicalLocation: { artifactLocation: { uri: encodeUri(occurrence.path), uriBaseId: '%SRCROOT%' }, region: { startLine: occurrence.line } },
+      message: { text: occurrence.commit === undefined ? 'The same secret.' : `The same secret, added in commit ${occurrence.commit.slice(0, 12)}.` },
+    });
+  }
+  return related.length === 0 ? {} : { relatedLocations: related };
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };

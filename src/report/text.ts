@@ -1,4 +1,4 @@
-import type { Finding } from '../engine/finding.js';
+import type { CommitInfo, Finding } from '../engine/finding.js';
 import type { Severity } from '../rules/types.js';
 import { escapeControl } from './escape.js';
 import { formatBytes, plural } from '../units.js';
@@ -18,8 +18,11 @@ const SEVERITY_COLOR: Record<Severity, string> = {
   info: '\x1b[2m',
 };
 
-/** Readable output, grouped by file (or by commit and path in history scans), then a one-line summary. */
+/** Readable output, grouped by file (history: one block per secret), then a one-line summary. */
 export function formatText(report: Report, options: TextOptions): string {
+  if (report.findings.some((finding) => finding.occurrenceCount !== undefined)) {
+    return formatIncidents(report, (code, text) => (options.color ? `${code}${text}\x1b[0m` : text));
+  }
   const printer = textPrinter(options);
   const lines: string[] = [];
   for (const finding of report.findings) lines.push(...printer.finding(finding));
@@ -43,7 +46,7 @@ export function textPrinter(options: TextOptions): { finding(finding: Finding): 
         group = key;
         lines.push(paint('\x1b[1m', escapeControl(key)));
         if (finding.commit) {
-          lines.push(`  ${paint('\x1b[2m', escapeControl(`commit ${finding.commit.sha.slice(0, 12)} by ${finding.commit.authorName} <${finding.commit.authorEmail}> on ${finding.commit.date}: ${finding.commit.subject}`))}`);
+          lines.push(`  ${paint('\x1b[2m', commitLine(finding.commit))}`);
         }
       }
       const where = `${finding.line}:${finding.column}`.padEnd(9);
@@ -59,6 +62,57 @@ export function textPrinter(options: TextOptions): { finding(finding: Finding): 
     },
     end: () => (group === undefined ? [] : ['']),
   };
+}
+
+function commitLine(commit: CommitInfo): string {
+  return `commit ${commit.sha.slice(0, 12)} by ${escapeControl(commit.authorName)} <${escapeControl(commit.authorEmail)}> on ${commit.date}: ${escapeControl(commit.subject)}`;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+const LISTED_PLACES = 5;
+
+/** History: one block per secret, most severe first, then by when it arrived. */
+function formatIncidents(report: Report, paint: (code: string, text: string) => string): string {
+  const ordered = [...report.findings].sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || dateOf(a) - dateOf(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line),
+  );
+  const lines: string[] = [];
+  for (const finding of ordered) {
+    const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(8));
+    const verification = finding.verification.status === 'unverified' ? '' : `  [${escapeControl(describeVerification(finding.verification))}]`;
+    const decoded = finding.decoded ? `  (decoded: ${finding.decoded.join(' > ')})` : '';
+    const status = finding.status === undefined ? '' : `  ${paint(finding.status === 'present' ? '\x1b[1m' : '\x1b[2m', finding.status)}`;
+    const parts = finding.parts ? `  (with ${Object.entries(finding.parts).map(([name, value]) => `${name} ${value}`).join(', ')})` : '';
+    lines.push(`${severity} ${paint('\x1b[1m', finding.ruleId)}  ${escapeControl(finding.secret)}${escapeControl(parts)}${status}${verification}${decoded}`);
+    lines.push(`  at          ${escapeControl(finding.path)}:${finding.line}:${finding.column}`);
+    const introduced = finding.introduced?.commit ?? finding.commit;
+    if (introduced !== undefined) lines.push(`  introduced  ${paint('\x1b[2m', commitLine(introduced))}`);
+    if (finding.presentIn !== undefined && finding.presentIn.length > 0) {
+      lines.push(`  present in  ${listed(finding.presentIn.map((entry) => `${entry.ref} (${entry.path})`))}`);
+    }
+    for (const removal of finding.removedIn ?? []) {
+      const by = removal.commit === undefined ? 'by a merge or a commit outside the scanned history' : `by ${commitLine(removal.commit)}`;
+      lines.push(`  removed     from ${escapeControl(removal.ref)} ${by}`);
+    }
+    const count = finding.occurrenceCount ?? 0;
+    const paths = [...new Set((finding.occurrences ?? []).map((occurrence) => occurrence.path))];
+    lines.push(`  seen        ${count} time${count === 1 ? '' : 's'}${paths.length > 0 ? ` at ${listed(paths)}` : ''}`);
+    if (finding.refs !== undefined && finding.refs.length > 0) lines.push(`  refs        ${listed(finding.refs)}`);
+    lines.push('');
+  }
+  lines.push(summaryLine(report));
+  return `${lines.join('\n')}\n`;
+}
+
+function dateOf(finding: Finding): number {
+  const date = finding.introduced?.commit.date ?? finding.commit?.date;
+  const time = date === undefined ? NaN : Date.parse(date);
+  return Number.isNaN(time) ? Number.MAX_SAFE_INTEGER : time;
+}
+
+function listed(items: string[]): string {
+  const shown = items.slice(0, LISTED_PLACES).map(escapeControl).join(', ');
+  return items.length > LISTED_PLACES ? `${shown} and ${items.length - LISTED_PLACES} more` : shown;
 }
 
 /** What a summary needs to know of the findings: counts, not the findings themselves (a stream keeps no list). */

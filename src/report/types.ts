@@ -19,5 +19,5 @@ export interface Report {
   baselineRecorded?: { file: string; count: number };
 }
 
-export type Format = 'text' | 'json' | 'jsonl' | 'sarif';
-export const FORMATS: readonly Format[] = ['text', 'json', 'jsonl', 'sarif'];
+export type Format = 'text' | 'json' | 'jsonl' | 'sarif' | 'html';
+export const FORMATS: readonly Format[] = ['text', 'json', 'jsonl', 'sarif', 'html'];

@@ -1,8 +1,11 @@
 import { formatBytes } from '../units.js';
 
 export interface Progress {
-  update(done: { blobs: number; bytes: number }, total: { blobs: number; final: boolean }): void;
+  /** `total.bytes` is known only when `wantsTotalBytes` asked a source to measure it. */
+  update(done: { blobs: number; bytes: number }, total: { blobs: number; final: boolean; bytes?: number; bytesFinal?: boolean }): void;
   finish(): void;
+  /** True when the display would show a byte total (costs the source a size pass). */
+  readonly wantsTotalBytes?: boolean;
 }
 
 const REDRAW_MS = 100;
@@ -11,27 +14,30 @@ const REDRAW_MS = 100;
 export const NO_PROGRESS: Progress = { update: () => {}, finish: () => {} };
 
 /**
- * One line on stderr, redrawn at most ten times a second: blobs and bytes done, rate, ETA (once the
- * total is known). Only for a terminal; the caller decides.
+ * One line on stderr, redrawn at most ten times a second: blobs and bytes done of the totals, rate, ETA
+ * (from bytes once their total is known, else from blobs). Only for a terminal; the caller decides.
  */
 export function terminalProgress(write: (text: string) => void, label: string, now: () => number = () => performance.now()): Progress {
   const started = now();
   let last = -Infinity;
   let drawn = false;
   return {
+    wantsTotalBytes: true,
     update(done, total) {
       const at = now();
       if (at - last < REDRAW_MS) return;
       last = at;
       const seconds = Math.max((at - started) / 1000, 1e-3);
       const rate = done.bytes / seconds;
-      const fraction = total.final && total.blobs > 0 ? Math.min(done.blobs / total.blobs, 1) : undefined;
+      const byBytes = total.bytesFinal === true && total.bytes !== undefined && total.bytes > 0;
+      const fraction = byBytes ? Math.min(done.bytes / total.bytes!, 1) : total.final && total.blobs > 0 ? Math.min(done.blobs / total.blobs, 1) : undefined;
       const eta = fraction !== undefined && fraction > 0 ? (seconds / fraction) * (1 - fraction) : undefined;
       const width = 20;
       const bar = fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] `;
       const blobs = `${done.blobs.toLocaleString('en-US')}/${total.blobs.toLocaleString('en-US')}${total.final ? '' : '+'} blobs`;
       const etaText = eta === undefined ? '' : `, ETA ${formatSeconds(eta)}`;
-      write(`\r\x1b[K${label} ${bar}${blobs}, ${formatBytes(done.bytes)}, ${formatBytes(rate)}/s${etaText}`);
+      const bytes = total.bytes === undefined ? formatBytes(done.bytes) : `${formatBytes(done.bytes)}/${formatBytes(total.bytes)}${total.bytesFinal ? '' : '+'}`;
+      write(`\r\x1b[K${label} ${bar}${blobs}, ${bytes}, ${formatBytes(rate)}/s${etaText}`);
       drawn = true;
     },
     finish() {

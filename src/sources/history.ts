@@ -1,14 +1,14 @@
 /**
  * Every unique blob of a history, once (./git/blobs.ts streams them), batched into one ArrayBuffer per
- * worker task; after matching, only blobs with findings are traced to the commits and paths that
- * introduced them (./git/provenance.ts). The pre-push source is this source over the pushed range.
+ * worker task; after matching, only blobs with findings are traced through the history and grouped into
+ * incidents, one per (rule, secret), with where it was introduced, every occurrence and whether it is still
+ * present (./git/incidents.ts). The pre-push source is this source over the pushed range.
  */
 import type { Finding } from '../engine/finding.js';
-import { fingerprintOf } from '../engine/finding.js';
 import { KeywardError } from '../errors.js';
 import { formatBytes, plural } from '../units.js';
 import { streamBlobs, type BlobStreamResult } from './git/blobs.js';
-import { DEFAULT_APPEARANCE_CAP, findProvenance } from './git/provenance.js';
+import { attributeIncidents } from './git/incidents.js';
 import { openRepository, type Repository } from './git/repo.js';
 import type { BytesChunk, ChunkBatch, Source, SourceContext, SourceDefinition } from './types.js';
 
@@ -22,8 +22,10 @@ export interface HistorySelection {
 }
 
 export interface HistoryProgress {
-  update(done: { blobs: number; bytes: number }, total: { blobs: number; final: boolean }): void;
+  update(done: { blobs: number; bytes: number }, total: { blobs: number; final: boolean; bytes?: number; bytesFinal?: boolean }): void;
   finish(): void;
+  /** Measure the total bytes too (a header-only git pass): only worth it when someone watches the progress. */
+  readonly wantsTotalBytes?: boolean;
 }
 
 export interface HistoryOptions {
@@ -33,7 +35,8 @@ export interface HistoryOptions {
   /** Raw `git rev-list` arguments instead of a selection (the pre-push source computes them). */
   revArgs?: string[];
   progress?: HistoryProgress;
-  appearanceCap?: number;
+  /** Longest occurrence list per incident (--max-occurrences); the count is always complete. */
+  maxOccurrences?: number;
   /** Names the command in errors about the repository. */
   purpose?: string;
 }
@@ -75,13 +78,13 @@ export function historyRevArgs(selection: HistorySelection): string[] {
 }
 
 /** `revArgs` undefined: nothing to scan (a push that only deletes refs). */
-export function gitHistorySource(repo: Repository, revArgs: string[] | undefined, options: Pick<HistoryOptions, 'progress' | 'appearanceCap'>): Source {
+export function gitHistorySource(repo: Repository, revArgs: string[] | undefined, options: Pick<HistoryOptions, 'progress' | 'maxOccurrences'>): Source {
   return {
     name: 'history',
     unit: 'blobs',
     root: repo.root ?? repo.cwd,
     chunks: (context) => (revArgs === undefined ? none() : blobBatches(repo, revArgs, options.progress, context)),
-    attribute: (findings, context) => (revArgs === undefined ? Promise.resolve([...findings]) : attributeFindings(repo.cwd, revArgs, findings, options.appearanceCap, context)),
+    attribute: (findings, context) => (revArgs === undefined ? Promise.resolve([...findings]) : incidentsOf(repo.cwd, revArgs, findings, options.maxOccurrences, context)),
   };
 }
 
@@ -101,7 +104,7 @@ async function* blobBatches(repo: Repository, revArgs: string[], progress: Histo
   let batch: BytesChunk[] = [];
   let current: Buffer | undefined;
   let currentOwn = false;
-  let listed = { blobs: 0, final: false };
+  let listed: { blobs: number; final: boolean; bytes?: number; bytesFinal?: boolean } = { blobs: 0, final: false };
   const done = { blobs: 0, bytes: 0 };
   const missing: { oid: string; path: string | undefined }[] = [];
   const tooLarge: { path: string; size: number }[] = [];
@@ -171,8 +174,13 @@ async function* blobBatches(repo: Repository, revArgs: string[], progress: Histo
       },
     },
     (count, final) => {
-      listed = { blobs: count, final };
+      listed = { ...listed, blobs: count, final };
     },
+    progress?.wantsTotalBytes === true
+      ? (bytes, final) => {
+          listed = { ...listed, bytes, bytesFinal: final };
+        }
+      : undefined,
   )
     .then(
       (result) => void (streamed = result),
@@ -245,31 +253,15 @@ function missingWarnings(missing: { oid: string; path: string | undefined }[], c
   return warnings;
 }
 
-/**
- * Only blobs with findings pay for provenance: one filtered `git log --raw` pass. Each finding comes back as
- * a new value carrying the introducing commit, its path there and every appearance.
- */
-async function attributeFindings(cwd: string, revArgs: string[], findings: readonly Finding[], cap: number | undefined, context: SourceContext): Promise<Finding[]> {
-  const oids = new Set<string>();
-  for (const finding of findings) if (finding.blob !== undefined) oids.add(finding.blob);
-  if (oids.size === 0) return [...findings];
-  const { provenance, error } = await findProvenance(cwd, revArgs, oids, {
-    cap: cap ?? DEFAULT_APPEARANCE_CAP,
+/** Only blobs with findings are traced (one filtered `git log --raw` pass): findings in, incidents out. */
+async function incidentsOf(cwd: string, revArgs: string[], findings: readonly Finding[], maxOccurrences: number | undefined, context: SourceContext): Promise<Finding[]> {
+  const incidents = await attributeIncidents(findings, {
+    cwd,
+    revArgs,
+    ...(maxOccurrences === undefined ? {} : { maxOccurrences }),
     // --max-count counts the commits git log prints; a commit filter would change which ones.
     filterInGit: !revArgs.some((arg) => arg.startsWith('--max-count')),
   });
-  if (error !== undefined) context.warn(`could not trace every finding to its commit: ${error}`);
-  return findings.map((finding) => {
-    const origin = finding.blob === undefined ? undefined : provenance.get(finding.blob);
-    if (origin === undefined) return finding;
-    const path = origin.introduced.path;
-    return {
-      ...finding,
-      commit: origin.introduced.commit,
-      path,
-      fingerprint: path === finding.path ? finding.fingerprint : fingerprintOf(finding.ruleId, finding.secretSha256, path),
-      appearances: origin.appearances,
-      appearanceCount: origin.count,
-    };
-  });
+  for (const warning of incidents.warnings) context.warn(warning);
+  return incidents.findings;
 }

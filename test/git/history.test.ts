@@ -22,8 +22,9 @@ describe('keyward scan --history', () => {
 
     const text = runCli(['scan', '--history', repo]);
     expect(text.status).toBe(1);
-    expect(text.stdout).toContain(`config/payments.env @ ${second.slice(0, 12)}`);
+    expect(text.stdout).toContain(`introduced  commit ${second.slice(0, 12)} by Ann Dev`);
     expect(text.stdout).toContain('add payment config');
+    expect(text.stdout).toMatch(/removed     from main by commit [0-9a-f]{12} .*: remove the key/);
 
     const worktree = runCli(['scan', repo]);
     expect(worktree.status).toBe(0);
@@ -44,19 +45,24 @@ describe('keyward scan --history', () => {
     }
     const uniqueBlobs = git(repo, 'rev-list', '--objects', '--all', '--filter=object:type=blob').split('\n').filter((line) => line.includes(' ')).length;
 
-    const { status, report } = scanJson(['--history', repo]);
+    const { status, report } = scanJson(['--history', repo, '--max-occurrences', '20']);
     expect(status).toBe(1);
     expect(report.stats.blobsScanned).toBe(uniqueBlobs);
     // 1 README + 50 counters + 1 key blob, however many commits hold them.
     expect(uniqueBlobs).toBe(52);
     expect(report.findings).toHaveLength(1);
     const [finding] = report.findings;
-    expect(finding!.appearanceCount).toBe(50);
-    expect(finding!.appearances).toHaveLength(20);
+    expect(finding!.occurrenceCount).toBe(50);
+    expect(finding!.occurrences).toHaveLength(20);
     expect(finding!.commit!.sha).toBe(shas[0]);
     expect(finding!.path).toBe('keys/0-0.env');
-    expect(finding!.appearances![0]).toEqual({ commit: shas[0], path: 'keys/0-0.env' });
-    for (const appearance of finding!.appearances!) expect(shas).toContain(appearance.commit);
+    expect(finding!.occurrences![0]).toEqual({ commit: shas[0], path: 'keys/0-0.env', line: 1 });
+    for (const occurrence of finding!.occurrences!) expect(shas).toContain(occurrence.commit);
+    expect(finding!.refs).toEqual(['feature-0', 'feature-1', 'feature-2', 'feature-3', 'feature-4']);
+    expect(scanJson(['--history', repo]).report.findings[0]!.occurrences).toHaveLength(50);
+    const bad = runCli(['scan', '--history', repo, '--max-occurrences', '-1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--max-occurrences: '-1'");
   });
 
   it('reports a renamed file once (the same blob), attributed to the commit that added it', () => {
@@ -66,7 +72,7 @@ describe('keyward scan --history', () => {
     commit(repo, 'rename');
     const { report } = scanJson(['--history', repo]);
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ path: 'old/name.env', appearanceCount: 2 });
+    expect(report.findings[0]).toMatchObject({ path: 'old/name.env', occurrenceCount: 2, status: 'present', presentIn: [{ ref: 'main', path: 'new-name.env' }] });
     expect(report.findings[0]!.commit!.sha).toBe(added);
   });
 

@@ -90,8 +90,15 @@ export interface JsonReport {
     secret: string;
     blob?: string;
     commit?: { sha: string; authorName: string; authorEmail: string; date: string; subject: string };
-    appearances?: { commit: string; path: string }[];
-    appearanceCount?: number;
+    fingerprint: string;
+    secretSha256: string;
+    introduced?: { commit: { sha: string; authorName: string; date: string; subject: string; url?: string }; path: string; line: number };
+    occurrences?: { commit?: string; path: string; line: number }[];
+    occurrenceCount?: number;
+    status?: 'present' | 'removed';
+    presentIn?: { ref: string; path: string }[];
+    removedIn?: { ref: string; commit?: { sha: string; subject: string } }[];
+    refs?: string[];
   }[];
   stats: { blobsScanned: number; filesScanned: number; bytesScanned: number };
   warnings: string[];

@@ -31,10 +31,18 @@ const QUEUE_LOW = 4_096;
  * its output is fed, as it comes, into one `git cat-file --batch` whose answers stream into `handlers`.
  * Both run while the caller matches; nothing waits for the full list.
  */
-export async function streamBlobs(cwd: string, revArgs: string[], handlers: BlobHandlers, onListed?: (count: number, done: boolean) => void): Promise<BlobStreamResult> {
+export async function streamBlobs(
+  cwd: string,
+  revArgs: string[],
+  handlers: BlobHandlers,
+  onListed?: (count: number, done: boolean) => void,
+  onSized?: (bytes: number, done: boolean) => void,
+): Promise<BlobStreamResult> {
   const revList = spawnGit(cwd, ['rev-list', '--objects', '--filter=object:type=blob', '--missing=print', ...revArgs, '--']);
   // --buffer: git flushes when its buffer fills, not after every object (which costs a syscall per blob).
   const catFile = spawnGit(cwd, ['cat-file', '--batch', '--buffer']);
+  // Only a progress display wants the total size up front: object headers alone, in a second cat-file.
+  const sizer = onSized === undefined ? undefined : sizeBlobs(cwd, onSized);
   const queue: { oid: string; path: string }[] = [];
   let head = 0;
   let listed = 0;
@@ -76,7 +84,10 @@ export async function streamBlobs(cwd: string, revArgs: string[], handlers: Blob
     carry = lines.pop()!;
     for (const line of lines) if (line !== '') onLine(line);
     // One write per chunk of names, not one per blob.
-    if (request !== '') catFile.child.stdin.write(request);
+    if (request !== '') {
+      catFile.child.stdin.write(request);
+      sizer?.write(request);
+    }
     request = '';
     onListed?.(listed, false);
     if (!paused && queue.length - head > QUEUE_HIGH) {
@@ -88,6 +99,7 @@ export async function streamBlobs(cwd: string, revArgs: string[], handlers: Blob
     if (carry !== '') onLine(carry);
     carry = '';
     onListed?.(listed, true);
+    sizer?.end(request);
     catFile.child.stdin.end(request);
     request = '';
   });
@@ -110,8 +122,10 @@ export async function streamBlobs(cwd: string, revArgs: string[], handlers: Blob
   } catch (error) {
     revList.child.kill();
     catFile.child.kill();
+    sizer?.kill();
     throw error;
   }
+  sizer?.kill();
   const catCode = await catFile.exited;
   if (queue.length - head > 0 || catCode !== 0) {
     // cat-file stopped before answering everything: stop the lister too, and say why.
@@ -124,4 +138,37 @@ export async function streamBlobs(cwd: string, revArgs: string[], handlers: Blob
   if (listCode !== 0) result.listError = gitMessage(revList.stderrText());
   if (!parser.idle) throw new Error('git cat-file ended in the middle of an object');
   return result;
+}
+
+/** Sums blob sizes from `git cat-file --batch-check` as names are written to it; reports as it goes. */
+function sizeBlobs(cwd: string, onSized: (bytes: number, done: boolean) => void): { write(names: string): void; end(names: string): void; kill(): void } {
+  const check = spawnGit(cwd, ['cat-file', '--batch-check=%(objectsize)', '--buffer']);
+  let bytes = 0;
+  let carry = '';
+  let finished = false;
+  check.child.stdout.setEncoding('utf8');
+  check.child.stdout.on('data', (text: string) => {
+    const lines = (carry + text).split('\n');
+    carry = lines.pop()!;
+    for (const line of lines) {
+      const size = Number(line);
+      if (Number.isSafeInteger(size)) bytes += size;
+    }
+    onSized(bytes, false);
+  });
+  check.child.stdout.on('end', () => {
+    finished = true;
+    onSized(bytes, true);
+  });
+  check.exited.catch(() => {});
+  return {
+    write: (names) => {
+      check.child.stdin.write(names);
+    },
+    end: (names) => check.child.stdin.end(names),
+    // The total is a courtesy: once the scan is over nobody waits for it.
+    kill: () => {
+      if (!finished) check.child.kill();
+    },
+  };
 }

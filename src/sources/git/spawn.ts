@@ -13,7 +13,14 @@ export const GIT_ENV_OVERRIDES: Record<string, string> = {
   LC_ALL: 'C',
 };
 
-const GIT_CONFIG: string[] = ['-c', 'core.quotePath=false', '-c', 'color.ui=false', '-c', 'log.showSignature=false'];
+/**
+ * Pack windows: git maps packs in windows of up to 1 GB and keeps up to 8 GB of them mapped, so reading
+ * every object of a 1.2 GB pack left git at 1.3 GB resident (measured). Small windows under a small cap
+ * bound it near 300 MB (mostly the delta base cache) for the same CPU time.
+ */
+const PACK_WINDOWS: string[] = ['-c', 'core.packedGitWindowSize=16m', '-c', 'core.packedGitLimit=128m'];
+
+const GIT_CONFIG: string[] = ['-c', 'core.quotePath=false', '-c', 'color.ui=false', '-c', 'log.showSignature=false', ...PACK_WINDOWS];
 
 export function gitArgv(args: string[]): string[] {
   return [...GIT_CONFIG, ...args];

@@ -1,0 +1,186 @@
+import type { CommitInfo } from '../../engine/finding.js';
+import { gitMessage, spawnGit, unquotePath } from './spawn.js';
+
+/** A file change of one commit (against its first parent) that adds or drops a blob of interest. */
+export interface BlobChange {
+  path: string;
+  /** The blob before the change; absent when the file was added. */
+  oldOid?: string;
+  /** The blob after it; absent when the file was deleted. */
+  newOid?: string;
+}
+
+/** A commit that touched a blob of interest, in the order git listed it (newest first, children before parents). */
+export interface CommitEvents {
+  commit: CommitInfo;
+  /** Its position in that order: 0 is the newest. Smaller means later in history. */
+  order: number;
+  changes: BlobChange[];
+  /** Indexes (into the refs given) of the refs this commit is reachable from, ascending. */
+  refs: number[];
+}
+
+/** Beyond this many blobs of interest, filter in JS instead of passing `--find-object` arguments. */
+const MAX_FIND_OBJECT_ARGS = 256;
+const FORMAT = '%x00%H%x00%P%x00%an%x00%ae%x00%aI%x00%s';
+const NULL_OID = /^0+$/;
+
+/**
+ * Every commit of `revArgs` whose diff adds or drops one of `oids`, with the refs it is reachable from,
+ * from one streamed `git log --raw` pass. `--date-order` lists no parent before its children, and
+ * otherwise newest first, so the last commit that adds a secret is the earliest by topology, then date,
+ * and each ref's label can be handed from child to parent as the walk goes: reachability costs no second
+ * pass and no per-ref walk. Kept: the commits with such changes, and the labels of the walk's frontier
+ * (commits seen as a parent, not yet listed), so memory follows the history's width, never its length.
+ *
+ * Every commit must be listed for the labels to flow, so git cannot filter with `--find-object` when
+ * refs are asked for; it diffs every commit either way, and only prints more.
+ */
+export async function blobEvents(
+  cwd: string,
+  revArgs: string[],
+  oids: ReadonlySet<string>,
+  { filterInGit = true, refTips = [] }: { filterInGit?: boolean; refTips?: readonly string[] } = {},
+): Promise<{ events: CommitEvents[]; error?: string }> {
+  if (oids.size === 0) return { events: [] };
+  const find = filterInGit && refTips.length === 0 && oids.size <= MAX_FIND_OBJECT_ARGS ? [...oids].map((oid) => `--find-object=${oid}`) : [];
+  const log = spawnGit(cwd, ['log', `--format=${FORMAT}`, '--date-order', '--raw', '--no-abbrev', '--no-renames', ...find, ...revArgs, '--']);
+  log.child.stdin.end();
+  const parser = new RawLogParser(oids, refTips);
+  let carry = '';
+  log.child.stdout.setEncoding('utf8');
+  for await (const text of log.child.stdout as AsyncIterable<string>) {
+    const lines = (carry + text).split('\n');
+    carry = lines.pop()!;
+    for (const line of lines) parser.line(line);
+  }
+  if (carry !== '') parser.line(carry);
+  const code = await log.exited;
+  return code === 0 ? { events: parser.events } : { events: parser.events, error: gitMessage(log.stderrText()) };
+}
+
+/**
+ * Parses `git log --format=<FORMAT> --raw --no-abbrev` line by line, keeping changes that touch `oids`.
+ * `refTips[i]` is the commit ref i points at; labels flow from each listed commit to its parents.
+ */
+export class RawLogParser {
+  readonly events: CommitEvents[] = [];
+  readonly #oids: ReadonlySet<string>;
+  readonly #labels: LabelSets;
+  readonly #tips = new Map<string, number[]>();
+  /** Labels waiting for commits listed as a parent but not yet reached. */
+  readonly #pending = new Map<string, Labels>();
+  #commit: CommitInfo | undefined;
+  #commitLabels: Labels | undefined;
+  #current: CommitEvents | undefined;
+  #order = -1;
+
+  constructor(oids: ReadonlySet<string>, refTips: readonly string[] = []) {
+    this.#oids = oids;
+    this.#labels = new LabelSets(refTips.length);
+    refTips.forEach((sha, index) => {
+      const list = this.#tips.get(sha);
+      if (list === undefined) this.#tips.set(sha, [index]);
+      else list.push(index);
+    });
+  }
+
+  line(line: string): void {
+    if (line.startsWith('\0')) {
+      const [, sha, parents, authorName, authorEmail, date, subject] = line.split('\0');
+      this.#commit = { sha: sha!, authorName: authorName!, authorEmail: authorEmail!, date: date!, subject: subject ?? '' };
+      this.#current = undefined;
+      this.#order++;
+      this.#flow(sha!, parents ?? '');
+      return;
+    }
+    if (!line.startsWith(':') || this.#commit === undefined) return;
+    // :100644 100644 <old> <new> M\t<path>
+    const tab = line.indexOf('\t');
+    if (tab === -1) return;
+    const fields = line.slice(1, tab).split(' ');
+    const oldOid = fields[2];
+    const newOid = fields[3];
+    const oldKept = oldOid !== undefined && !NULL_OID.test(oldOid) && this.#oids.has(oldOid);
+    const newKept = newOid !== undefined && !NULL_OID.test(newOid) && this.#oids.has(newOid);
+    if (!oldKept && !newKept) return;
+    if (this.#current === undefined) {
+      this.#current = { commit: this.#commit, order: this.#order, changes: [], refs: this.#labels.indexes(this.#commitLabels!) };
+      this.events.push(this.#current);
+    }
+    const change: BlobChange = { path: unquotePath(line.slice(tab + 1)) };
+    if (oldOid !== undefined && !NULL_OID.test(oldOid)) change.oldOid = oldOid;
+    if (newOid !== undefined && !NULL_OID.test(newOid)) change.newOid = newOid;
+    this.#current.changes.push(change);
+  }
+
+  #flow(sha: string, parents: string): void {
+    let labels = this.#pending.get(sha) ?? this.#labels.empty;
+    this.#pending.delete(sha);
+    for (const index of this.#tips.get(sha) ?? []) labels = this.#labels.with(labels, index);
+    this.#commitLabels = labels;
+    if (labels === this.#labels.empty || parents === '') return;
+    for (const parent of parents.split(' ')) {
+      const waiting = this.#pending.get(parent);
+      this.#pending.set(parent, waiting === undefined ? labels : this.#labels.union(waiting, labels));
+    }
+  }
+}
+
+interface Labels {
+  id: number;
+  bits: Uint32Array;
+}
+
+/**
+ * Sets of ref indexes as interned bitsets: most commits share their children's set, so handing one on is
+ * a pointer copy, and a union (at a fork) is computed once per pair.
+ */
+class LabelSets {
+  readonly empty: Labels;
+  readonly #words: number;
+  readonly #byKey = new Map<string, Labels>();
+  #unions = new Map<string, Labels>();
+  #nextId = 0;
+
+  constructor(refCount: number) {
+    this.#words = Math.ceil(refCount / 32);
+    this.empty = this.#intern(new Uint32Array(this.#words));
+  }
+
+  with(labels: Labels, index: number): Labels {
+    const bits = labels.bits.slice();
+    bits[index >>> 5]! |= 1 << (index & 31);
+    return this.#intern(bits);
+  }
+
+  union(a: Labels, b: Labels): Labels {
+    if (a === b || b === this.empty) return a;
+    if (a === this.empty) return b;
+    const key = a.id < b.id ? `${a.id},${b.id}` : `${b.id},${a.id}`;
+    let result = this.#unions.get(key);
+    if (result === undefined) {
+      const bits = new Uint32Array(this.#words);
+      for (let i = 0; i < bits.length; i++) bits[i] = a.bits[i]! | b.bits[i]!;
+      result = this.#intern(bits);
+      if (this.#unions.size > 100_000) this.#unions = new Map();
+      this.#unions.set(key, result);
+    }
+    return result;
+  }
+
+  indexes(labels: Labels): number[] {
+    const out: number[] = [];
+    labels.bits.forEach((word, w) => {
+      for (let bit = 0; word !== 0 && bit < 32; bit++) if (word & (1 << bit)) out.push(w * 32 + bit);
+    });
+    return out;
+  }
+
+  #intern(bits: Uint32Array): Labels {
+    const key = Buffer.from(bits.buffer, bits.byteOffset, bits.byteLength).toString('latin1');
+    let labels = this.#byKey.get(key);
+    if (labels === undefined) this.#byKey.set(key, (labels = { id: this.#nextId++, bits }));
+    return labels;
+  }
+}
