@@ -19,6 +19,7 @@ export interface NoiseArgs {
   baselineWrite?: string;
   explain?: boolean;
   decodeDepth?: number;
+  minConfidence?: 'high' | 'medium' | 'low';
 }
 
 export const NOISE_OPTIONS = {
@@ -30,6 +31,10 @@ export const NOISE_OPTIONS = {
   'baseline-write': { type: 'string', describe: 'Record the current findings in this baseline file (they are then hidden; exit 0)' },
   explain: { type: 'boolean', default: false, describe: 'Print on stderr how many candidates each filter dropped, per rule' },
   'decode-depth': { type: 'number', describe: `Decode base64/hex/percent segments this many levels deep (default ${DEFAULT_DECODE.depth}; 0 = off)` },
+  'min-confidence': {
+    choices: ['high', 'medium', 'low'] as const,
+    describe: 'Report generic (scored) findings of at least this confidence (default: min_confidence in the config, else medium)',
+  },
 } as const;
 
 export interface NoiseSetup {
@@ -61,6 +66,8 @@ export function prepareNoise(args: NoiseArgs & { paths?: string[] }, baseRules: 
   const config = file === undefined ? emptyConfig() : loadConfig(file);
   const { rules, warnings } = applyConfigToRules(baseRules, config);
   const noise: NoiseOptions = { ...config.noise };
+  if (args.minConfidence !== undefined) noise.minConfidence = args.minConfidence;
+  if (args.explain === true) noise.explainCandidates = true;
   if (args.decodeDepth !== undefined) {
     noise.decode = { ...(noise.decode ?? DEFAULT_DECODE), depth: Math.max(0, Math.floor(args.decodeDepth)) };
   }
@@ -122,6 +129,8 @@ const REASON_TEXT: Record<DropReason, string> = {
   baseline: 'in the baseline',
   'path-allowlist': 'files/blobs skipped by the paths allowlist',
   'decode-budget': 'files/blobs that hit the decode byte budget',
+  'not-credential': 'generic candidate whose name or value is not a credential (placeholder, reference, hint…)',
+  confidence: 'generic candidate scored under the confidence floor (--min-confidence)',
 };
 
 /** The --explain table: one line per filter with its count and the rules it dropped, most first. */
@@ -138,5 +147,9 @@ export function formatExplain(stats: ScanStats): string {
     lines.push(`  ${reason.padEnd(17)} ${String(count).padStart(6)}  ${REASON_TEXT[reason]}${perRule.length > 0 ? `: ${perRule.join(', ')}` : ''}`);
   }
   if (lines.length === 1) lines.push('  nothing was dropped');
+  if (stats.explained !== undefined && stats.explained.length > 0) {
+    lines.push('generic candidates (name, value redacted, score, confidence: signals):');
+    for (const line of stats.explained) lines.push(`  ${line}`);
+  }
   return `${lines.join('\n')}\n`;
 }

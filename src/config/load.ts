@@ -90,6 +90,7 @@ interface RawConfig {
   max_file_size?: number | string;
   decode?: { depth?: number; max_bytes?: number | string };
   inline_ignores?: boolean;
+  min_confidence?: 'high' | 'medium' | 'low';
 }
 
 /** Loads a `.keyward.yml`, or a gitleaks TOML (by its `.toml` extension). */
@@ -142,6 +143,7 @@ export function loadConfig(file: string): KeywardConfig {
     };
   }
   if (raw.inline_ignores !== undefined) config.noise.inlineIgnores = raw.inline_ignores;
+  if (raw.min_confidence !== undefined) config.noise.minConfidence = raw.min_confidence;
   if (raw.max_file_size !== undefined) config.maxFileSize = sizeOf(raw.max_file_size);
   return config;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Rule, Severity } from '../rules/types.js';
 import type { Detection } from './detect.js';
 import { stripLiteralPrefix } from './detect.js';
+import type { JwtInfo } from './generic/jwt.js';
 
 export type VerificationStatus = 'live' | 'revoked' | 'unknown' | 'unverified';
 
@@ -49,6 +50,11 @@ export interface Finding {
   appearanceCount?: number;
   /** How the secret was decoded before it matched (e.g. `base64`), when it was. */
   decoded?: string[];
+  /** Generic findings: how sure the scorer is, and the score behind it. */
+  confidence?: 'high' | 'medium' | 'low';
+  score?: number;
+  /** A JWT's header and non-sensitive claims (never the signature). */
+  jwt?: JwtInfo;
 }
 
 export function sha256Hex(text: string | Buffer): string {
@@ -138,7 +144,7 @@ export function toFinding(detection: Detection, lines: LineIndex, origin: Origin
   return {
     ruleId: rule.id,
     name: rule.name,
-    severity: rule.severity,
+    severity: detection.severity ?? rule.severity,
     path: origin.path,
     line: start.line,
     column: start.column,
@@ -150,5 +156,8 @@ export function toFinding(detection: Detection, lines: LineIndex, origin: Origin
     verification: 'unverified',
     ...(origin.commit === undefined ? {} : { commit: origin.commit }),
     ...(origin.blob === undefined ? {} : { blob: origin.blob }),
+    ...(detection.confidence === undefined ? {} : { confidence: detection.confidence }),
+    ...(detection.score === undefined ? {} : { score: detection.score }),
+    ...(detection.jwt === undefined ? {} : { jwt: detection.jwt }),
   };
 }

@@ -3,6 +3,7 @@ import type { Rule } from '../rules/types.js';
 import { detectDecoded } from './decode.js';
 import { countDrop, detect, type DetectStats, type Detection, type Span } from './detect.js';
 import { LineIndex, toFinding, type Finding, type Origin } from './finding.js';
+import { compileScorer, DEFAULT_MIN_CONFIDENCE, scoreChunk, type GenericScorer } from './generic/index.js';
 import { chunkAllowlisted, compileNoise, dropOverlaps, noiseReason, type CompiledNoise, type NoiseOptions } from './noise.js';
 
 export interface EngineOptions {
@@ -13,14 +14,23 @@ export interface EngineOptions {
 
 /** A compiled rule set plus the options that shape findings; one per thread. */
 export interface Engine {
+  /** The rules the matcher runs (pattern rules); `scorer:` rules live in `scorer`. */
   rules: Rule[];
   matcher: Matcher;
+  scorer: GenericScorer | undefined;
   options: EngineOptions;
   noise: CompiledNoise;
 }
 
 export function createEngine(rules: Rule[], options: EngineOptions): Engine {
-  return { rules, matcher: compileMatcher(rules), options, noise: compileNoise(rules, options.noise) };
+  const patternRules = rules.filter((rule) => rule.scorer === undefined);
+  return {
+    rules: patternRules,
+    matcher: compileMatcher(patternRules),
+    scorer: compileScorer(rules),
+    options,
+    noise: compileNoise(rules, options.noise),
+  };
 }
 
 /** The options a worker needs to build the same engine: plain data only. */
@@ -40,9 +50,20 @@ export function scanChunk(engine: Engine, data: Buffer, origin: Origin, stats?: 
   const rejectedSpans: Span[] = [];
   let detections = detect(engine.matcher, engine.rules, data, stats, rejectedSpans);
   if (engine.noise.decode.depth > 0) detections = withDecoded(detections, detectDecoded(engine.matcher, engine.rules, data, engine.noise.decode, stats), stats);
+  const lines = new LineIndex(data);
+  if (engine.scorer !== undefined) {
+    const explain = engine.options.noise?.explainCandidates === true;
+    const generic = scoreChunk(
+      engine.scorer,
+      data,
+      origin.path,
+      { minConfidence: engine.options.noise?.minConfidence ?? DEFAULT_MIN_CONFIDENCE, explain, ...(explain ? { lineOf: (offset: number) => lines.position(offset).line } : {}) },
+      stats,
+    );
+    if (generic.length > 0) detections = [...detections, ...generic].sort((a, b) => a.start - b.start || a.end - b.end);
+  }
   if (detections.length === 0) return [];
   detections = dropOverlaps(detections, stats, rejectedSpans);
-  const lines = new LineIndex(data);
   const findings: Finding[] = [];
   for (const detection of detections) {
     const reason = noiseReason(engine.noise, detection, lines, origin);

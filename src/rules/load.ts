@@ -47,6 +47,7 @@ export interface RawRule {
   negative_examples?: string[];
   path?: string;
   imported?: boolean;
+  scorer?: string;
 }
 
 /** Every `*.yml`/`*.yaml` file in `dir` (sorted, so rule order is stable), or `dir` itself if it is a file. */
@@ -118,6 +119,7 @@ export function toRule(raw: RawRule, file: string, line: number): Rule {
     negativeExamples: raw.negative_examples ?? [],
     ...(raw.path === undefined ? {} : { pathPattern: raw.path }),
     ...(raw.imported === true ? { imported: true } : {}),
+    ...(raw.scorer === undefined ? {} : { scorer: raw.scorer }),
     source: { file, line },
   };
 }
