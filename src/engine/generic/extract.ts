@@ -52,6 +52,16 @@ const XML_KEY_VALUE = /\b(?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"[ \t]+value[ \t]
 const SETTER = /(?:^|[^\w$])([A-Za-z_][\w]*)[ \t]*\([ \t]*(["'])((?:\\.|[^\\"'\n]){1,200})\2[ \t]*(?:\.toCharArray\(\)|\.getBytes\(\)|\.encode\(\))?[ \t]*\)/g;
 /** Calls whose string argument names a credential rather than being one (`getenv("DB_PASSWORD")`, `hash("…")`). */
 const NOT_A_SETTER = /^(?:get|read|load|find|fetch|lookup|has|is|remove|delete|del|contains|validate|check|verify|hash|encrypt|decrypt|encode|decode|require|translate|t|_|__|i18n|gettext|log|print|assert|expect|describe|it|test|error|warn|info|debug|query|select|where|field|column|label|text|placeholder|header|cookie|param|attr|prop|input|env|environ|getenv|secret|secrets|config|setting|settings|vault|keyring|credentials?|by|make|create|generate|parse|format|render|cache|store|emit|on|off|send|post|click|type|fill|press|url|path|file|open)(?:[A-Z_]|$)/;
+const SQL_PASSWORD = /\b(PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+(?:=[ \t]*)?'((?:''|[^'\n]){1,200})'/gi;
+const ARRAY_FLAG = /(["'])(--?[A-Za-z][\w-]{1,40})\1[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\3/g;
+/** `requirepass …`, `masterauth …`: a config directive and its value, separated by blanks. */
+const DIRECTIVE = /^[ \t]*([A-Za-z_][\w.-]{1,60})[ \t]+(["']?)([^\s"'=:]{1,200})\2[ \t]*$/;
+/** `API key: …`, `Admin password = …`: a label of a few words, as in notes and READMEs. */
+const LABEL = /^[ \t]*(?:[-*#>|][ \t]*)*(?:\*\*)?([A-Za-z][\w]*(?:[ \t][A-Za-z][\w]*){1,3})(?:\*\*)?[ \t]*[:=][ \t]*(["'`]?)([^\s"'`]{1,200})\2[ \t]*$/;
+const NOT_A_LABEL = /^(?:export|set|setx|declare|local|readonly|typeset|env|ENV|ARG|const|let|var|val|def|my|our|public|private|protected|static|final|string|int|dim)[ \t]/i;
+const HEADER_FIELD_CALL = /\b(?:setValue|addValue)\([ \t]*(["'])([^"'\n]{1,300})\1[ \t]*,[ \t]*forHTTPHeaderField:[ \t]*(["'])([^"'\n]{1,60})\3/g;
+/** `new PDO(dsn, user, password)`, `mysqli_connect(host, user, password)`: the third string is the password. */
+const THREE_STRING_CALL = /\b(PDO|mysqli_connect|mysqli|mysql_connect|pg_connect|getConnection|ldap_bind|ftp_login|ssh2_auth_password|imap_open)[ \t]*\([ \t]*(["'])[^"'\n]{0,300}\2[ \t]*,[ \t]*(["'])([^"'\n]{0,100})\3[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\5/g;
 const DOCKER_ENV = /^[ \t]*(?:ENV|ARG)[ \t]+([A-Za-z_][\w.-]*)[ \t]+(["']?)([^\s"']+)\2[ \t]*$/;
 const KEY_VALUE =
   /(\[?["'`]?)([A-Za-z_@$][\w.\-$@]*(?:\[[ \t]*["']?[\w.\- ]*["']?[ \t]*\])*)(["'`]?\]?)[ \t]*(:=|=>|\?\?=|\|\|=|\?=|===?|=|:(?![:/])|<-)[ \t]*/g;
@@ -60,6 +70,7 @@ const KEY_VALUE =
 const SHORT_FLAG_COMMANDS: [RegExp, RegExp][] = [
   [/\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mariadb|mariadb-dump)\b/i, /(?:^|\s)-p(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\b(?:sshpass|psexec|psexec64|paexec|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport)\b/i, /(?:^|\s)-p[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\b(?:docker|podman|buildah|skopeo|helm|oc|nerdctl)\b[^\n]*\blogin\b/i, /(?:^|\s)(?:-p|--password)[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\bredis-cli\b/i, /(?:^|\s)-a[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\b(?:zip|7z|7za|unzip|unrar|rar)\b/i, /(?:^|\s)-[pP](?:[ \t]+)?(["']?)([^\s"'-][^\s"']*)\1/g],
 ];
@@ -207,6 +218,36 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       const value = match[2]!;
       const start = match.index + match[0].length - value.length - 1;
       add({ family: CONNECTION_KEYS.test(value) ? 'connection-string' : 'assignment', name, value, start, end: start + value.length, quoted: true, code: false });
+      // The key="…" half names the value; it is not a value of its own.
+      claimed.push([match.index, match.index + match[0].length]);
+    }
+  }
+  if (/password|identified/i.test(line)) {
+    for (const match of line.matchAll(SQL_PASSWORD)) {
+      const raw = match[2]!;
+      const start = match.index + match[0].length - raw.length - 1;
+      add({ family: 'assignment', name: 'password', value: raw.replace(/''/g, "'"), start, end: start + raw.length, quoted: true, code: false });
+    }
+  }
+  if (line.includes('(') && line.includes(',')) {
+    for (const match of line.matchAll(THREE_STRING_CALL)) {
+      const value = match[6]!;
+      const start = match.index + match[0].length - value.length - 1;
+      add({ family: 'assignment', name: `${match[1]} password`, value, start, end: start + value.length, quoted: true, code, implied: `${match[1]}(…, user, password)`, user: match[4]! });
+    }
+    for (const match of line.matchAll(HEADER_FIELD_CALL)) {
+      const value = match[2]!;
+      const start = match.index + match[0].indexOf(value);
+      if (/^(?:bearer|basic|token)\s/i.test(value)) continue;
+      add({ family: 'http', name: match[4]!, value, start, end: start + value.length, quoted: true, code });
+    }
+  }
+  if (line.includes('-') && line.includes(',')) {
+    for (const match of line.matchAll(ARRAY_FLAG)) {
+      if (!CREDENTIAL_WORD.test(match[2]!)) continue;
+      const value = match[4]!;
+      const start = match.index + match[0].length - value.length - 1;
+      add({ family: 'cli', name: match[2]!.replace(/^-+/, ''), value, start, end: start + value.length, quoted: true, code: false });
     }
   }
   const docker = DOCKER_ENV.exec(line);
@@ -215,7 +256,23 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
     const start = line.length - line.trimEnd().length === 0 ? line.lastIndexOf(value) : line.lastIndexOf(value);
     add({ family: 'env', name: docker[1]!, value, start, end: start + value.length, quoted: docker[2] !== '', code: false });
   }
+  if (!code) {
+    const label = LABEL.exec(line);
+    if (label !== null && CREDENTIAL_WORD.test(label[1]!) && !NOT_A_LABEL.test(label[1]!)) {
+      const value = label[3]!;
+      const start = line.lastIndexOf(value);
+      add({ family: 'assignment', name: label[1]!, value, start, end: start + value.length, quoted: label[2] !== '', code: false });
+    }
+  }
   extractKeyValues(line, context, add, isClaimed);
+  if (!code) {
+    const directive = DIRECTIVE.exec(line);
+    if (directive !== null && CREDENTIAL_WORD.test(directive[1]!) && !/^(?:ENV|ARG|export|set|local|declare|readonly|unset|echo|return|if|def|let|var|const|function|class)$/i.test(directive[1]!)) {
+      const value = directive[3]!;
+      const start = line.lastIndexOf(value);
+      add({ family: 'assignment', name: directive[1]!, value, start, end: start + value.length, quoted: directive[2] !== '', code: false });
+    }
+  }
   return out;
 }
 
@@ -249,7 +306,7 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     KEY_VALUE.lastIndex = Math.max(value.end, match.index + whole.length);
     if (isClaimed(value.start, value.end)) continue;
     const name = rawName.replace(/^[$@]+/, '');
-    const insideString = !value.quoted && isInsideString(line, nameStart);
+    const insideString = !value.quoted && isInsideString(line, match.index);
     let family: Family = 'assignment';
     const upperSnake = /^[A-Z][A-Z0-9_]*$/.test(name.replace(/^(?:export|set)\s+/, ''));
     if (/;/.test(line) && /^(?:password|pwd|pass|passwd)$/i.test(name) && operator === '=' && (CONNECTION_KEYS.test(line) || insideString)) family = 'connection-string';

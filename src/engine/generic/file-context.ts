@@ -14,9 +14,9 @@ export interface FileContext {
   signals: string[];
 }
 
-const CODE = new Set(['js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'mts', 'cts', 'py', 'pyw', 'java', 'kt', 'kts', 'scala', 'groovy', 'gradle', 'cs', 'vb', 'fs', 'go', 'rb', 'php', 'rs', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'm', 'mm', 'dart', 'lua', 'pl', 'pm', 'r', 'jl', 'ex', 'exs', 'erl', 'clj', 'vue', 'svelte', 'sol', 'cshtml', 'razor', 'ipynb']);
+const CODE = new Set(['ps1', 'psm1', 'psd1', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'mts', 'cts', 'py', 'pyw', 'java', 'kt', 'kts', 'scala', 'groovy', 'gradle', 'cs', 'vb', 'fs', 'go', 'rb', 'php', 'rs', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'm', 'mm', 'dart', 'lua', 'pl', 'pm', 'r', 'jl', 'ex', 'exs', 'erl', 'clj', 'vue', 'svelte', 'sol', 'cshtml', 'razor', 'ipynb']);
 const CONFIG = new Set(['env', 'yml', 'yaml', 'json', 'json5', 'toml', 'ini', 'cfg', 'conf', 'config', 'properties', 'prop', 'props', 'xml', 'plist', 'tf', 'tfvars', 'hcl', 'cnf', 'settings', 'htpasswd', 'pgpass', 'netrc', 'npmrc', 'pypirc', 'dockerfile', 'compose', 'tpl', 'j2', 'erb', 'service', 'desktop', 'reg']);
-const SHELL = new Set(['sh', 'bash', 'zsh', 'ksh', 'fish', 'ps1', 'psm1', 'psd1', 'bat', 'cmd', 'mk', 'makefile', 'dockerfile', 'sql', 'http', 'rest']);
+const SHELL = new Set(['sh', 'bash', 'zsh', 'ksh', 'fish', 'bat', 'cmd', 'mk', 'makefile', 'dockerfile', 'sql', 'http', 'rest']);
 const DOC = new Set(['md', 'markdown', 'rst', 'txt', 'adoc', 'asciidoc', 'html', 'htm', 'tex', 'org', 'wiki']);
 
 const TEST_DIR = /(?:^|\/)(?:tests?|__tests__|spec|specs|testing|testdata|test-data|test_data|fixtures?|__fixtures__|mocks?|__mocks__|stubs?|fakes?|e2e|integration-tests?)(?:\/|$)/i;
@@ -45,7 +45,7 @@ export function fileContext(path: string): FileContext {
     score -= 0.25;
     signals.push('example/template file');
   } else if (TEST_DIR.test(lower) || TEST_FILE.test(base)) {
-    score -= 0.2;
+    score -= 0.25;
     signals.push('test, fixture or mock file');
   } else if (EXAMPLE_DIR.test(lower)) {
     score -= 0.15;

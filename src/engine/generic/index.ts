@@ -68,6 +68,7 @@ export function scoreCandidate(candidate: RawCandidate, pathScore: number, pathS
   let nameScore: number;
   let strength: 'strong' | 'weak' | 'none';
   let saysHash = false;
+  let headIsKey = false;
   if (candidate.implied !== undefined) {
     nameScore = 0.5;
     strength = 'strong';
@@ -81,6 +82,7 @@ export function scoreCandidate(candidate: RawCandidate, pathScore: number, pathS
     nameScore = name.score;
     strength = name.strength;
     saysHash = name.saysHash;
+    headIsKey = name.headIsKey;
     signals.push(`name "${candidate.name}": ${name.strength}`, ...name.signals);
     if (name.strength === 'none') return { score: undefined, signals: [...signals, 'name is not credential-like'] };
   }
@@ -104,12 +106,14 @@ export function scoreCandidate(candidate: RawCandidate, pathScore: number, pathS
     code: candidate.code,
     nameStrength: strength,
     saysHash,
+    headIsKey,
     name: candidate.name.toLowerCase(),
   });
   signals.push(...value.signals);
   if (value.score === undefined) return { score: undefined, signals };
   let valueScore = value.score;
-  if (strength === 'weak') valueScore *= 0.6;
+  // A weak name (`key`) needs a value that looks random to count for much.
+  if (strength === 'weak' && !(candidate.value.length >= 16 && value.signals.some((s) => /relative entropy (?:0\.(?:8[5-9]|9\d)|1\.)/.test(s)))) valueScore *= 0.6;
   let score = nameScore + valueScore + pathScore;
   if (candidate.user !== undefined && candidate.user.toLowerCase() === candidate.value.toLowerCase()) {
     score -= 0.35;

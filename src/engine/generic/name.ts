@@ -11,6 +11,8 @@ export interface NameScore {
   strength: 'strong' | 'weak' | 'none';
   /** The name says the value is a hash or digest (a bcrypt string there is not a password). */
   saysHash: boolean;
+  /** The name ends in `key` (`routing_key`, `validationKey`): a long hex or UUID value there is a key. */
+  headIsKey: boolean;
   /** The words that decided it, for --explain. */
   signals: string[];
 }
@@ -26,7 +28,7 @@ const STRONG = new Set([
 ]);
 
 /** Two adjacent words that together are strong: `api key`, `private key`, `access key`, `client secret`. */
-const STRONG_PAIRS = new Set(['api key', 'private key', 'access key', 'signing key', 'secret key', 'master key', 'encryption key', 'client key', 'app key', 'auth key', 'license key', 'subscription key', 'consumer key', 'hmac key', 'account key', 'storage key', 'service key', 'shared key', 'x api', 'deploy key', 'webhook key', 'sas key', 'primary key']);
+const STRONG_PAIRS = new Set(['api key', 'private key', 'access key', 'signing key', 'secret key', 'master key', 'encryption key', 'client key', 'app key', 'auth key', 'license key', 'subscription key', 'consumer key', 'hmac key', 'account key', 'storage key', 'service key', 'shared key', 'x api', 'deploy key', 'webhook key', 'sas key', 'secret id', 'machine key', 'validation key', 'decryption key', 'routing key', 'integration key', 'admin key', 'master key']);
 
 const WEAK = new Set(['key', 'keys', 'salt', 'nonce', 'seed', 'code', 'pin', 'hmac', 'sig', 'signature', 'cookie', 'session', 'sid', 'sk', 'ak', 'cert', 'license', 'access']);
 
@@ -48,6 +50,10 @@ const LOWERING = new Set([
   'period', 'window', 'budget', 'threshold', 'stats', 'metric', 'metrics', 'usage', 'kind', 'schema', 'spec', 'doc',
   'docs', 'api_version', 'level', 'bits', 'keyring', 'keychain', 'alias', 'pair', 'question', 'answer', 'salt_rounds',
   'rounds', 'iterations', 'cost', 'chars', 'characters', 'complexity', 'auto', 'empty', 'null', 'none', 'default',
+  'model', 'backend', 'backends', 'handler', 'module', 'plugin', 'strategy', 'service', 'engine', 'driver', 'adapter',
+  'middleware', 'view', 'views', 'form', 'serializer', 'factory', 'cache', 'sort', 'partition', 'foreign', 'primary',
+  'idempotency', 'object', 'lookup', 'dedup', 'hotkey', 'shortcut', 'keyboard', 'press', 'map', 'composite', 'unique',
+  'column', 'row', 'storage', 'class', 'classes', 'component', 'context', 'state', 'status', 'event', 'events', 'store',
 ]);
 
 /** Words whose presence says the value is a hash or digest. */
@@ -89,15 +95,18 @@ export function scoreName(name: string): NameScore {
     lastStrong = words.length - 1;
     signals.push(`strong word inside "${joined}"`);
   }
+  // The head of a compound is its last credential word: `validation_key` is a key, `key_name` a name.
+  let head = lastStrong;
+  if (head === -1) for (let i = 0; i < words.length; i++) if (WEAK.has(words[i]!)) head = i;
   let lowering = 0;
   let testish = 0;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
-    if (HASH_WORDS.has(word) && (i > lastStrong || LOWERING_BEFORE.has(word))) saysHash = true;
+    if (HASH_WORDS.has(word) && (i > head || LOWERING_BEFORE.has(word))) saysHash = true;
     if (TESTISH.has(word)) {
       testish++;
       signals.push(`test word "${word}"`);
-    } else if ((i > lastStrong && LOWERING.has(word)) || (i < lastStrong && LOWERING_BEFORE.has(word))) {
+    } else if ((i > head && LOWERING.has(word)) || (i < head && LOWERING_BEFORE.has(word))) {
       lowering++;
       signals.push(`lowering word "${word}"`);
     }
@@ -117,13 +126,15 @@ export function scoreName(name: string): NameScore {
   }
   if (lowering > 0) score -= Math.min(0.6, 0.4 * lowering);
   if (testish > 0) score -= 0.1;
-  return { score, strength, saysHash, signals };
+  return { score, strength, saysHash, headIsKey: head >= 0 && /^keys?$/.test(words[head]!), signals };
 }
 
 const INSIDE = ['password', 'passwd', 'secret', 'token', 'apikey', 'credential', 'privatekey', 'accesskey', 'pwd'];
 
 function strongInside(word: string): boolean {
   if (word.length < 5) return false;
+  // `requirepass`, `masterauth`, `rootpwd`: one word that ends in a strong one.
+  if (/(?:pass|passwd|password|pwd|auth|secret|token|apikey)$/.test(word) && !/(?:bypass|compass|surpass|oauth|trespass)$/.test(word)) return true;
   for (const inner of INSIDE) {
     const at = word.indexOf(inner);
     if (at === -1) continue;

@@ -12,6 +12,7 @@ export interface ValueContext {
   code: boolean;
   nameStrength: 'strong' | 'weak' | 'none';
   saysHash: boolean;
+  headIsKey?: boolean;
   /** The key name, lower case, so `password: password` reads as a placeholder. */
   name: string;
 }
@@ -37,10 +38,10 @@ const PLACEHOLDER_WORDS = new Set([
 ]);
 
 const PLACEHOLDER_MARKERS =
-  /x{3,}|\*{3,}|\.{3}|…|_{3,}|-{3,}|#{3,}|example|sample|dummy|placeholder|redacted|your[_-]?|[_-]here\b|insert[_-]?|replace[_-]?(?:me|with|this)|changeme|change[_-]me|\b(?:todo|tbd|fixme)\b|^<.*>$|^\[.*\]$|^\{.*\}$|\benter[_ -]|\bmy[_-]?(?:api|secret|token|pass|key)|\bfake|\bmock|\bnot[_-]?(?:a[_-]?)?(?:real|secret|set)/i;
+  /x{3,}|\*{3,}|\.{3}|…|_{3,}|-{3,}|#{3,}|example|sample|dummy|placeholder|redacted|your[_-]?|[_-]here\b|insert[_-]?|replace[_-]?(?:me|with|this)|changeme|change[_-]me|\b(?:todo|tbd|fixme)\b|^<.*>$|^\[.*\]$|^\{.*\}$|\benter[_ -]|\bmy[_-]?(?:api|secret|token|pass|key)|(?<![a-z])fake|(?<![a-z])mock|(?<![a-z])not[_-]?(?:a[_-]?)?(?:real|secret|set|valid)|^(?:wrong|bad|invalid|incorrect)[_-]/i;
 
 /** `${VAR}`, `$VAR`, `$(cmd)`, `%(x)s`, `{{ x }}`, `%VAR%`, `#{x}`, `<%= x %>`, `@{x}`: templates and references. */
-const TEMPLATE = /\$\{|\$\(|\{\{|\}\}|%\([\w.]+\)[sd]|^%[\w.]+%$|#\{|<%|\$\[|@\{|^\$[A-Za-z_][\w]*$|^\$env:|^\{[\w.]+\}$|^:[a-z_]+$|^@[\w.]+@$|^\$\$|\bvault:|^!(?:vault|ref|sub|getatt|secret)\b|^ENC\[|^\$[0-9]$/i;
+const TEMPLATE = /\$\{|\$\(|\{\{|\}\}|%\([\w.]+\)[sd]|^%[\w.]+%$|#\{|<%|\$\[|@\{|^\$[A-Za-z_][\w]*$|^\$env:|^\{[\w.]+\}$|^:[a-z_]+$|^@[\w.]+@$|^\$\$|\bvault:|^!(?:vault|ref|sub|getatt|secret)\b|^ENC\[|^\$[0-9]$|%\(|\{[A-Za-z_][\w.]*(?:\[[^\]]*\])?\}/i;
 
 /** Calls and lookups: `os.environ[...]`, `process.env.X`, `getenv(...)`, `config.get(...)`, `secrets.X`. */
 const REFERENCE = /process\.env|os\.environ|getenv|environ\.get|System\.getenv|Environment\.|ENV\[|ENV\.fetch|env\(|\bsecrets\.|\bvars\.|\bsettings\.|\bconfig\.|\bparams\.|\bargs\.|\boptions\.|\bopts\.|\bprops\.|\brequest\.|\breq\.|\bself\.|\bthis\.|^\w+(?:\.\w+)*\([^)]*\)?$|keyring|keychain|\.read\(|secretsmanager|^arn:|^projects\/[\w-]+\/secrets/;
@@ -58,6 +59,11 @@ const PATHLIKE = /^(?:~|\.{1,2})?\/[\w.\-/]*$|^[a-zA-Z]:\\|^[\w.-]+\/[\w.-]+\/[\
 /** An identifier in code: `dbPassword`, `settings.password`, `PASSWORD_KEY`. */
 const IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->|\?\.)[A-Za-z_$][\w$]*)*(?:\[[^\]]*\])?$/;
 const SENTENCE = /^[A-Za-z][a-z']*(?: [A-Za-z][a-z'.,!?:]*){2,}$/;
+/** `accounts.User`, `auth.token`, `random_password.master.result`: names, not secrets. */
+const DOTTED_NAME = /^[A-Za-z_][A-Za-z_-]*(?:\.[A-Za-z_][A-Za-z_-]*)+$/;
+/** `db_password`, `rw_password`, `API_TOKEN`: a value that is itself a credential's name. */
+const NAMES_A_CREDENTIAL = /^[a-z]+(?:_[a-z]+)*_(?:password|passwd|pass|pwd|secret|token|key)$|^(?:password|secret|token|key)_[a-z]+(?:_[a-z]+)*$|^[A-Z]+(?:_[A-Z]+)*_(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|KEY)$/;
+const CREDENTIAL_OR_TEST_WORD = /test|pass(?:word)?|secret|token|passwd|qwerty|letmein|admin|demo|sample|default/i;
 const COLOR = /^#[0-9a-f]{3,8}$/i;
 
 /** Scores `value` (already unquoted) in `context`. */
@@ -68,8 +74,13 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (trimmed.length === 0) return no('empty value');
   const lower = trimmed.toLowerCase();
   if (TEMPLATE.test(trimmed)) return no('template or variable reference');
-  if (!context.quoted && context.code && IDENTIFIER.test(trimmed)) return no('identifier, not a literal');
-  if (!context.quoted && REFERENCE.test(trimmed)) return no('reference (lookup or call), not a value');
+  if (!context.quoted && context.code) return no('unquoted in code: an expression, not a literal');
+  if (!context.quoted && (REFERENCE.test(trimmed) || trimmed.includes('('))) return no('reference (lookup or call), not a value');
+  if (/^[A-Z][a-z]+-[A-Z][A-Za-z]+$/.test(trimmed)) return no('PowerShell command, not a value');
+  if (DOTTED_NAME.test(trimmed)) return no('dotted name (module, setting or message key)');
+  if (NAMES_A_CREDENTIAL.test(trimmed)) return no('names a credential rather than being one');
+  if (/^X-[A-Za-z]+(?:-[A-Za-z]+)+$/.test(trimmed)) return no('an HTTP header name');
+  if (/^(?:bearer|basic|token|digest)\s/i.test(trimmed)) return no('an Authorization value (judged as a header)');
   if (context.quoted && /^(?:process\.env|os\.environ|getenv)/.test(trimmed)) return no('reference');
   if (PLACEHOLDER_WORDS.has(lower) || PLACEHOLDER_WORDS.has(lower.replace(/[^a-z0-9_]/g, ''))) return no('placeholder word');
   if (PLACEHOLDER_MARKERS.test(trimmed)) return no('placeholder or example marker');
@@ -83,7 +94,7 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (COLOR.test(trimmed) && trimmed.length <= 7) return no('colour');
   if (PATHLIKE.test(trimmed)) return no('path or URL (where a secret is, not the secret)');
   if (SENTENCE.test(trimmed)) return no('prose');
-  if (/\s/.test(trimmed) && trimmed.split(/\s+/).length > 3) return no('several words: prose or a command');
+  if (/\s/.test(trimmed) && trimmed.split(/\s+/).length > 3 && !/\d/.test(trimmed)) return no('several words: prose or a command');
   if (HASH_FORMAT.test(trimmed)) {
     if (context.saysHash) return no('hash format under a hash name');
     signals.push('known hash format');
@@ -92,9 +103,12 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
     if (context.nameStrength !== 'strong' || trimmed.length < 6) return no('number');
     signals.push('digits only');
   }
-  if ((UUID.test(trimmed) || HEX.test(trimmed)) && context.nameStrength !== 'strong') return no('UUID or hex under a name that is not a credential');
+  if ((UUID.test(trimmed) || HEX.test(trimmed)) && context.nameStrength !== 'strong' && !(context.headIsKey === true && trimmed.length >= 32)) {
+    return no('UUID or hex under a name that is not a credential');
+  }
   if (context.saysHash && HEX.test(trimmed)) return no('hex digest under a hash name');
   if (trimmed.length < 4) return no('too short');
+  if (context.nameStrength === 'weak' && /^[A-Za-z]+$/.test(trimmed) && /[a-z][A-Z]/.test(trimmed)) return no('identifier-like word under a weak name');
   if (context.nameStrength === 'none' && trimmed.length < 8) return no('short value without a credential name');
 
   let score = 0;
@@ -112,14 +126,20 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (classes >= 3) score += 0.15;
   else if (classes === 2) score += 0.05;
   const entropy = shannonEntropy(trimmed);
-  // Relative to the most a string of this length can hold: 16 random base62 characters reach ~0.9.
-  const relative = entropy / Math.log2(Math.min(length, 64));
+  // Relative to the most a string of this length and alphabet can hold: random hex and base62 reach ~0.9.
+  const alphabet = /^[0-9a-f]+$/i.test(trimmed) ? 16 : (/[a-z]/.test(trimmed) ? 26 : 0) + (/[A-Z]/.test(trimmed) ? 26 : 0) + (/[0-9]/.test(trimmed) ? 10 : 0) + (/[^A-Za-z0-9]/.test(trimmed) ? 16 : 0);
+  const relative = entropy / Math.log2(Math.max(2, Math.min(length, alphabet)));
   if (length >= 12 && relative >= 0.85 && entropy >= 3.3) score += 0.1;
   if (length >= 8 && relative < 0.55) score -= 0.15;
   if (HASH_FORMAT.test(trimmed)) score -= 0.3;
   if (NUMBER.test(trimmed)) score -= 0.2;
   if (/\s/.test(trimmed)) score -= 0.1;
   if (context.quoted) score += 0.05;
+  if (CREDENTIAL_OR_TEST_WORD.test(trimmed)) {
+    score -= 0.2;
+    signals.push('value holds a credential or test word');
+  }
+  signals.push(`relative entropy ${relative.toFixed(2)}`);
   signals.push(`value: ${length} chars, ${classes} character class${classes === 1 ? '' : 'es'}, entropy ${entropy.toFixed(1)}`);
   return { score, signals };
 }
