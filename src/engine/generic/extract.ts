@@ -46,7 +46,7 @@ const LONG_OPTION = /(?:^|[\s"'(])(--?[A-Za-z][\w-]{1,40})(=|[ \t]+)(["']?)([^\s
 const USER_OPTION = /(?:^|\s)(?:-u|--user|--basic-auth|-U)[ \t]+(["']?)([^\s:"']+):([^\s"']+)/g;
 const SECURE_STRING = /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(["'])([^"'\n]+)\1/gi;
 const CREDENTIAL_CALL = /\b([A-Za-z_][\w.]*(?:Credentials?|BasicAuth|basic_auth|basicAuth|Authentication|PasswordAuth\w*|HTTPDigestAuth|DigestAuth|auth|Auth|login|Login|connect|Connect))[ \t]*(?:=|\()[ \t]*[([]?[ \t]*(["'])([^"'\n]{1,100})\2[ \t]*,[ \t]*(?:password[ \t]*=[ \t]*)?(["'])([^"'\n]{1,200})\4/g;
-const NAMED_STRING_CALL = /(?:^|[^\w])([A-Za-z_][\w.:]*)?[ \t]*[({,][ \t]*(["'])([A-Za-z_][\w.\- ]{1,60})\2[ \t]*,[ \t]*(["'])((?:\\.|[^\\"'\n])*)\4/g;
+const NAMED_STRING_CALL = /(?:^|[^\w])([A-Za-z_][\w.:]*)?[ \t]*[({][ \t]*(["'])([A-Za-z_][\w.\- ]{1,60})\2[ \t]*,[ \t]*(["'])((?:\\.|[^\\"'\n])*)\4/g;
 const XML_ELEMENT = /<([A-Za-z_][\w.:-]{0,60})(?:[ \t][^>]{0,200})?>([^<\n]{1,300})<\/\1>/g;
 const XML_KEY_VALUE = /\b(?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"[ \t]+value[ \t]*=[ \t]*"([^"]*)"/gi;
 const SETTER = /(?:^|[^\w$])([A-Za-z_][\w]*)[ \t]*\([ \t]*(["'])((?:\\.|[^\\"'\n]){1,200})\2[ \t]*(?:\.toCharArray\(\)|\.getBytes\(\)|\.encode\(\))?[ \t]*\)/g;
@@ -288,6 +288,8 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     const nameStart = match.index + open.length;
     const before = line[match.index - 1] ?? '';
     if (/[\w.\-$@]/.test(before) && open === '') continue;
+    // `cond ? 'a' : 'b'`: a ternary, not a key and its value.
+    if (operator === ':' && /\?[ \t]*$/.test(line.slice(0, match.index))) continue;
     // The regex needs the name to be credential-like only after the fact: most assignments are not.
     if (!CREDENTIAL_WORD.test(rawName)) {
       KEY_VALUE.lastIndex = match.index + whole.length;
@@ -303,10 +305,13 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
       value = parseValue(line, valueAt, code);
     }
     if (value === undefined) continue;
+    const enclosing = enclosingQuote(line, match.index);
+    // `'[{"token": '`: the quote that would open the value closes the string the key sits in.
+    if (enclosing !== '' && value.quoted && line[value.start - 1] === enclosing) continue;
     KEY_VALUE.lastIndex = Math.max(value.end, match.index + whole.length);
     if (isClaimed(value.start, value.end)) continue;
     const name = rawName.replace(/^[$@]+/, '');
-    const insideString = !value.quoted && isInsideString(line, match.index);
+    const insideString = !value.quoted && enclosing !== '';
     let family: Family = 'assignment';
     const upperSnake = /^[A-Z][A-Z0-9_]*$/.test(name.replace(/^(?:export|set)\s+/, ''));
     if (/;/.test(line) && /^(?:password|pwd|pass|passwd)$/i.test(name) && operator === '=' && (CONNECTION_KEYS.test(line) || insideString)) family = 'connection-string';
@@ -391,16 +396,16 @@ function parseValue(line: string, at: number, code: boolean): ParsedValue | unde
   return { text, start: i, end: i + text.replace(/\(\)$/, '').length, quoted: false };
 }
 
-function isInsideString(line: string, at: number): boolean {
-  let double = 0;
-  let single = 0;
+/** The quote of the string literal that `at` sits inside, or '' when it is outside any. */
+function enclosingQuote(line: string, at: number): string {
+  let open = '';
   for (let i = 0; i < at; i++) {
-    const c = line[i];
+    const c = line[i]!;
     if (c === '\\') i++;
-    else if (c === '"') double++;
-    else if (c === "'" && double % 2 === 0) single++;
+    else if (open === '' && (c === '"' || c === "'" || c === '`')) open = c;
+    else if (c === open) open = '';
   }
-  return double % 2 === 1 || single % 2 === 1;
+  return open;
 }
 
 function unescape(text: string): string {

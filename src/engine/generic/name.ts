@@ -134,7 +134,8 @@ const INSIDE = ['password', 'passwd', 'secret', 'token', 'apikey', 'credential',
 function strongInside(word: string): boolean {
   if (word.length < 5) return false;
   // `requirepass`, `masterauth`, `rootpwd`: one word that ends in a strong one.
-  if (/(?:pass|passwd|password|pwd|auth|secret|token|apikey)$/.test(word) && !/(?:bypass|compass|surpass|oauth|trespass)$/.test(word)) return true;
+  if (/(?:passwd|password|secret|apikey)$/.test(word)) return true;
+  if (/^(?:require|master|root|db|admin|user|login|my|sql|mysql|redis|smtp|mail|ftp|ldap|app|api|sudo|vnc|wifi|key|store|trust|private|proxy|bind|auth|web|site|server|client|service|sa|sys|system)(?:pass|pwd|auth|token)$/.test(word)) return true;
   for (const inner of INSIDE) {
     const at = word.indexOf(inner);
     if (at === -1) continue;

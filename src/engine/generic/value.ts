@@ -49,7 +49,7 @@ const REFERENCE = /process\.env|os\.environ|getenv|environ\.get|System\.getenv|E
 const HASH_FORMAT = /^\$(?:2[abxy]?|argon2(?:id|i|d)?|5|6|1|pbkdf2(?:-sha\d+)?|scrypt|y|apr1)\$|^(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|sha1|md5|scrypt)\$|^\{(?:SSHA|SHA|SSHA256|SSHA512|CRYPT|MD5|SMD5|PBKDF2)\}/i;
 
 const NUMBER = /^[-+]?(?:\d+(?:[._]\d+)*|0x[0-9a-f]+)(?:e[-+]?\d+)?$/i;
-const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/i;
+const VERSION = /^(?:[\^~]|[<>]=?|==?)?v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$|^\d{1,2}\/\d{1,2}\/\d{2,4}$/;
 const DURATION = /^\d+(?:\.\d+)?\s*(?:ms|s|sec|secs|m|min|mins|h|hr|hrs|d|days?|w|weeks?|y|years?|kb|mb|gb|k|m|g)$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,7 +78,7 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (!context.quoted && (REFERENCE.test(trimmed) || trimmed.includes('('))) return no('reference (lookup or call), not a value');
   if (/^[A-Z][a-z]+-[A-Z][A-Za-z]+$/.test(trimmed)) return no('PowerShell command, not a value');
   if (DOTTED_NAME.test(trimmed)) return no('dotted name (module, setting or message key)');
-  if (NAMES_A_CREDENTIAL.test(trimmed)) return no('names a credential rather than being one');
+  if (NAMES_A_CREDENTIAL.test(trimmed) || (/^[A-Za-z]+$/.test(trimmed) && /password|passwd|secret|token|apikey|credential/i.test(trimmed))) return no('names a credential rather than being one');
   if (/^X-[A-Za-z]+(?:-[A-Za-z]+)+$/.test(trimmed)) return no('an HTTP header name');
   if (/^(?:bearer|basic|token|digest)\s/i.test(trimmed)) return no('an Authorization value (judged as a header)');
   if (context.quoted && /^(?:process\.env|os\.environ|getenv)/.test(trimmed)) return no('reference');
@@ -133,7 +133,7 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (length >= 8 && relative < 0.55) score -= 0.15;
   if (HASH_FORMAT.test(trimmed)) score -= 0.3;
   if (NUMBER.test(trimmed)) score -= 0.2;
-  if (/\s/.test(trimmed)) score -= 0.1;
+  if (/\s/.test(trimmed)) score -= /^[A-Za-z ]+$/.test(trimmed) ? 0.25 : 0.1;
   if (context.quoted) score += 0.05;
   if (CREDENTIAL_OR_TEST_WORD.test(trimmed)) {
     score -= 0.2;
