@@ -64,7 +64,7 @@ const HEADER_FIELD_CALL = /\b(?:setValue|addValue)\([ \t]*(["'])([^"'\n]{1,300})
 const THREE_STRING_CALL = /\b(PDO|mysqli_connect|mysqli|mysql_connect|pg_connect|getConnection|ldap_bind|ftp_login|ssh2_auth_password|imap_open)[ \t]*\([ \t]*(["'])[^"'\n]{0,300}\2[ \t]*,[ \t]*(["'])([^"'\n]{0,100})\3[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\5/g;
 const DOCKER_ENV = /^[ \t]*(?:ENV|ARG)[ \t]+([A-Za-z_][\w.-]*)[ \t]+(["']?)([^\s"']+)\2[ \t]*$/;
 const KEY_VALUE =
-  /(\[?["'`]?)([A-Za-z_@$][\w.\-$@]*(?:\[[ \t]*["']?[\w.\- ]*["']?[ \t]*\])*)(["'`]?\]?)[ \t]*(:=|=>|\?\?=|\|\|=|\?=|===?|=|:(?![:/])|<-)[ \t]*/g;
+  /(\[?["'`]?)([A-Za-z_@$][\w.\-$@]*(?:\[[ \t]*["']?[\w.\- ]*["']?[ \t]*\])*)(["'`]?\]?)[ \t]*(:=|=>|\?\?=|\|\|=|\?=|===?|=|:(?![:/])|<-)[ \t]*/y;
 
 /** Commands whose password flag is a short one (`mysql -pSECRET`, `sshpass -p SECRET`). */
 const SHORT_FLAG_COMMANDS: [RegExp, RegExp][] = [
@@ -89,6 +89,10 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
     out.push(candidate);
   };
   const code = context.syntax === 'code';
+  // Each extractor below runs only when the line holds the characters it needs: most lines hold few.
+  const lower = line.toLowerCase();
+  const dash = line.includes(' -') || line.includes('"-') || line.includes("'-") || line.startsWith('-');
+  const quote = line.includes('"') || line.includes("'");
 
   if (line.includes('eyJ')) {
     for (const match of line.matchAll(JWT)) {
@@ -116,7 +120,7 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       });
     }
   }
-  for (const match of line.matchAll(AUTH_SCHEME)) {
+  if (lower.includes('bearer') || lower.includes('basic') || lower.includes('authoriz')) for (const match of line.matchAll(AUTH_SCHEME)) {
     const scheme = match[1]!.toLowerCase();
     const token = match[2]!;
     const tokenStart = match.index + match[0].length - token.length;
@@ -142,8 +146,8 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       add({ family: 'query', name, value, start, end: start + match[2]!.length, quoted: true, code: false });
     }
   }
-  if (line.includes('-')) {
-    for (const match of line.matchAll(USER_OPTION)) {
+  if (dash) {
+    if (line.includes(' -u') || line.includes(' -U') || line.includes('--user') || line.includes('--basic-auth')) for (const match of line.matchAll(USER_OPTION)) {
       const password = match[3]!;
       const start = match.index + match[0].length - password.length - match[1]!.length + (match[1] && line[match.index + match[0].length - 1] === match[1] ? 0 : 0);
       const at = line.lastIndexOf(password, match.index + match[0].length);
@@ -178,8 +182,8 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       }
     }
   }
-  if (line.includes(',')) {
-    for (const match of line.matchAll(CREDENTIAL_CALL)) {
+  if (quote && line.includes(',') && (line.includes('(') || line.includes('{') || line.includes('['))) {
+    if (/cred|auth|login|connect/.test(lower)) for (const match of line.matchAll(CREDENTIAL_CALL)) {
       const value = match[5]!;
       const start = match.index + match[0].length - value.length - 1;
       add({ family: 'assignment', name: `${match[1]} password`, value, start, end: start + value.length, quoted: true, code, implied: `${match[1]}(user, password)`, user: match[3]! });
@@ -192,7 +196,7 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       add({ family: 'assignment', name, value, start, end: start + match[5]!.length, quoted: true, code });
     }
   }
-  if (line.includes('(')) {
+  if (quote && line.includes('(')) {
     for (const match of line.matchAll(SETTER)) {
       const name = match[1]!;
       if (!CREDENTIAL_WORD.test(name) || NOT_A_SETTER.test(name)) continue;
@@ -211,7 +215,7 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       add({ family: 'assignment', name, value, start, end: start + value.length, quoted: true, code: false });
     }
   }
-  if (/value/i.test(line)) {
+  if (lower.includes('value') && line.includes('="')) {
     for (const match of line.matchAll(XML_KEY_VALUE)) {
       const name = match[1]!;
       if (!CREDENTIAL_WORD.test(name)) continue;
@@ -222,27 +226,27 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       claimed.push([match.index, match.index + match[0].length]);
     }
   }
-  if (/password|identified/i.test(line)) {
+  if (line.includes("'") && (lower.includes('password') || lower.includes('identified'))) {
     for (const match of line.matchAll(SQL_PASSWORD)) {
       const raw = match[2]!;
       const start = match.index + match[0].length - raw.length - 1;
       add({ family: 'assignment', name: 'password', value: raw.replace(/''/g, "'"), start, end: start + raw.length, quoted: true, code: false });
     }
   }
-  if (line.includes('(') && line.includes(',')) {
-    for (const match of line.matchAll(THREE_STRING_CALL)) {
+  if (quote && line.includes('(') && line.includes(',')) {
+    if (/pdo|connect|getconnection|ldap_bind|ftp_login|ssh2_auth|imap_open/.test(lower)) for (const match of line.matchAll(THREE_STRING_CALL)) {
       const value = match[6]!;
       const start = match.index + match[0].length - value.length - 1;
       add({ family: 'assignment', name: `${match[1]} password`, value, start, end: start + value.length, quoted: true, code, implied: `${match[1]}(…, user, password)`, user: match[4]! });
     }
-    for (const match of line.matchAll(HEADER_FIELD_CALL)) {
+    if (line.includes('forHTTPHeaderField')) for (const match of line.matchAll(HEADER_FIELD_CALL)) {
       const value = match[2]!;
       const start = match.index + match[0].indexOf(value);
       if (/^(?:bearer|basic|token)\s/i.test(value)) continue;
       add({ family: 'http', name: match[4]!, value, start, end: start + value.length, quoted: true, code });
     }
   }
-  if (line.includes('-') && line.includes(',')) {
+  if (quote && line.includes('-') && line.includes(',')) {
     for (const match of line.matchAll(ARRAY_FLAG)) {
       if (!CREDENTIAL_WORD.test(match[2]!)) continue;
       const value = match[4]!;
@@ -278,23 +282,38 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
 
 const CONNECTION_KEYS = /(?:^|;)[ \t]*(?:server|data source|host|uid|user id|user|database|initial catalog|provider|driver|dsn|port|account(?:name|key))[ \t]*=/i;
 
+const CREDENTIAL_WORD_G = new RegExp(CREDENTIAL_WORD.source, 'gi');
+const NAME_CHAR = /[\w.\-$@]/;
+
+/**
+ * Key-value pairs, tried only where a credential word stands: from each one, back to the start of the name
+ * that holds it, the pair is matched in place (a sticky regex), so the work follows the words, not the line.
+ */
 function extractKeyValues(line: string, context: LineContext, add: (candidate: RawCandidate) => void, isClaimed: (start: number, end: number) => boolean): void {
   const code = context.syntax === 'code';
-  KEY_VALUE.lastIndex = 0;
-  for (;;) {
+  CREDENTIAL_WORD_G.lastIndex = 0;
+  let done = 0;
+  for (let word = CREDENTIAL_WORD_G.exec(line); word !== null; word = CREDENTIAL_WORD_G.exec(line)) {
+    if (word.index < done) continue;
+    let from = word.index;
+    while (from > 0 && (NAME_CHAR.test(line[from - 1]!) || line[from - 1] === '[' || line[from - 1] === ']')) from--;
+    while (from < word.index && line[from] === '[' ) from++;
+    if (from > 0 && /["'`]/.test(line[from - 1]!)) from--;
+    if (from > 0 && line[from - 1] === '[') from--;
+    KEY_VALUE.lastIndex = from;
     const match = KEY_VALUE.exec(line);
-    if (match === null) return;
+    if (match === null || match.index !== from) {
+      done = word.index + word[0].length;
+      continue;
+    }
     const [whole, open, rawName, close, operator] = match as unknown as [string, string, string, string, string];
     const nameStart = match.index + open.length;
     const before = line[match.index - 1] ?? '';
     if (/[\w.\-$@]/.test(before) && open === '') continue;
     // `cond ? 'a' : 'b'`: a ternary, not a key and its value.
     if (operator === ':' && /\?[ \t]*$/.test(line.slice(0, match.index))) continue;
-    // The regex needs the name to be credential-like only after the fact: most assignments are not.
-    if (!CREDENTIAL_WORD.test(rawName)) {
-      KEY_VALUE.lastIndex = match.index + whole.length;
-      continue;
-    }
+    done = match.index + whole.length;
+    if (!CREDENTIAL_WORD.test(rawName)) continue;
     if (operator === ':' && open === '' && /^(?:https?|ftp|wss?|s3|file|mailto|jdbc|redis|postgres|mysql|mongodb)$/i.test(rawName)) continue;
     let valueAt = match.index + whole.length;
     let value = parseValue(line, valueAt, code);
@@ -305,10 +324,11 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
       value = parseValue(line, valueAt, code);
     }
     if (value === undefined) continue;
+    done = Math.max(done, value.end);
+    CREDENTIAL_WORD_G.lastIndex = Math.max(CREDENTIAL_WORD_G.lastIndex, done);
     const enclosing = enclosingQuote(line, match.index);
     // `'[{"token": '`: the quote that would open the value closes the string the key sits in.
     if (enclosing !== '' && value.quoted && line[value.start - 1] === enclosing) continue;
-    KEY_VALUE.lastIndex = Math.max(value.end, match.index + whole.length);
     if (isClaimed(value.start, value.end)) continue;
     const name = rawName.replace(/^[$@]+/, '');
     const insideString = !value.quoted && enclosing !== '';

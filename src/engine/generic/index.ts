@@ -25,8 +25,13 @@ export const FAMILIES: readonly Family[] = ['assignment', 'env', 'url', 'connect
 
 export interface GenericScorer {
   selector: LineSelector;
+  /** Code files: without the families of unquoted config values, whose lines code is full of (`token = await …`). */
+  codeSelector: LineSelector | undefined;
   ruleOf: Map<Family, Rule>;
 }
+
+/** Families whose values are unquoted words: in code such a word is an expression, never a literal. */
+const CONFIG_ONLY: ReadonlySet<Family> = new Set(['env']);
 
 export interface ScoreOptions {
   minConfidence: Confidence;
@@ -43,7 +48,12 @@ export function compileScorer(rules: readonly Rule[]): GenericScorer | undefined
     if (rule.scorer !== undefined && !ruleOf.has(rule.scorer as Family)) ruleOf.set(rule.scorer as Family, rule);
   }
   if (ruleOf.size === 0) return undefined;
-  return { selector: compileLineSelector([...ruleOf.values()].map((rule) => rule.pattern)), ruleOf };
+  const codeRules = [...ruleOf.entries()].filter(([family]) => !CONFIG_ONLY.has(family)).map(([, rule]) => rule.pattern);
+  return {
+    selector: compileLineSelector([...ruleOf.values()].map((rule) => rule.pattern)),
+    codeSelector: codeRules.length === 0 ? undefined : compileLineSelector(codeRules),
+    ruleOf,
+  };
 }
 
 export function confidenceOf(score: number): Confidence | undefined {
@@ -133,7 +143,9 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
   const file = fileContext(path);
   let kubernetesSecret: boolean | undefined;
   const floor = THRESHOLDS[options.minConfidence];
-  scorer.selector.forEachLine(data, ({ start, end }) => {
+  const selector = file.syntax === 'code' ? scorer.codeSelector : scorer.selector;
+  if (selector === undefined) return found;
+  selector.forEachLine(data, ({ start, end }) => {
     const line = data.toString('utf8', start, end);
     kubernetesSecret ??= data.includes('kind: Secret');
     const ascii = line.length === end - start;

@@ -73,7 +73,19 @@ const LOWERING_BEFORE = new Set(['public', 'pub', 'placeholder', 'min', 'max', '
 /** Words of test data: they lower a little wherever they stand. */
 const TESTISH = new Set(['test', 'tests', 'example', 'sample', 'mock', 'fake', 'dummy', 'demo', 'stub', 'fixture']);
 
+const cache = new Map<string, NameScore>();
+
+/** Names repeat (`password`, `api_key`): each is scored once per thread. */
 export function scoreName(name: string): NameScore {
+  let score = cache.get(name);
+  if (score === undefined) {
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(name, (score = scoreNameUncached(name)));
+  }
+  return score;
+}
+
+function scoreNameUncached(name: string): NameScore {
   const words = splitName(name);
   const signals: string[] = [];
   let lastStrong = -1;
