@@ -300,6 +300,12 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     while (from < word.index && line[from] === '[' ) from++;
     if (from > 0 && /["'`]/.test(line[from - 1]!)) from--;
     if (from > 0 && line[from - 1] === '[') from--;
+    // Inside a URL (`postgres://user:password@host:5432`), the URL extractors judge it.
+    const token = line.slice(Math.max(0, line.lastIndexOf(' ', from) + 1), from + 1);
+    if ((token.includes('://') && !token.slice(token.indexOf('://')).includes(';')) || line[word.index + word[0].length] === '@' || /@/.test(line.slice(from, word.index))) {
+      done = word.index + word[0].length;
+      continue;
+    }
     KEY_VALUE.lastIndex = from;
     const match = KEY_VALUE.exec(line);
     if (match === null || match.index !== from) {

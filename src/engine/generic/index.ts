@@ -102,7 +102,7 @@ export function scoreCandidate(candidate: RawCandidate, pathScore: number, pathS
     let severity: Severity | undefined;
     signals.push(`JWT alg ${jwt.alg}${jwt.exp === undefined ? '' : `, exp ${new Date(jwt.exp * 1000).toISOString()}`}`);
     if (isTextbookJwt(candidate.value)) {
-      score -= 0.45;
+      score -= 0.3;
       signals.push('textbook claims (sub 1234567890 / John Doe)');
     }
     if (jwt.alg.toLowerCase() === 'none' || jwt.expired === true) {
