@@ -19,6 +19,8 @@ export interface Detection {
   severity?: Rule['severity'];
   /** A JWT's header and non-sensitive claims. */
   jwt?: JwtInfo;
+  /** A paired secret's other parts (ids, harmless alone), by part name: src/engine/pairs.ts. */
+  parts?: Record<string, string>;
 }
 
 /**

@@ -55,6 +55,11 @@ export interface Finding {
   score?: number;
   /** A JWT's header and non-sensitive claims (never the signature). */
   jwt?: JwtInfo;
+  /**
+   * A paired secret's other parts by name (`{id: "AKIA…"}`): identifiers that are harmless alone, shown in
+   * full so the pair can be found and revoked; the secret itself stays redacted.
+   */
+  parts?: Record<string, string>;
 }
 
 export function sha256Hex(text: string | Buffer): string {

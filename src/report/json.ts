@@ -23,6 +23,7 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
     ...(finding.confidence === undefined ? {} : { confidence: finding.confidence, score: finding.score }),
     ...(finding.jwt === undefined ? {} : { jwt: finding.jwt }),
+    ...(finding.parts === undefined ? {} : { parts: finding.parts }),
   };
 }
 

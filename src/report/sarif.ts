@@ -120,6 +120,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
       ...(finding.commit === undefined ? {} : { commit: finding.commit.sha, author: finding.commit.authorEmail, date: finding.commit.date }),
       ...(finding.appearanceCount === undefined ? {} : { appearanceCount: finding.appearanceCount }),
       ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
+      ...(finding.parts === undefined ? {} : { parts: finding.parts }),
     },
   };
 }

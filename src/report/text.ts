@@ -38,7 +38,8 @@ export function formatText(report: Report, options: TextOptions): string {
       const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(8));
       const status = finding.verification === 'unverified' ? '' : `  [${finding.verification}]`;
       const decoded = finding.decoded ? `  (decoded: ${finding.decoded.join(' > ')})` : '';
-      lines.push(`  ${where} ${severity} ${finding.ruleId}  ${finding.secret}${status}${decoded}`);
+      const parts = finding.parts ? `  (with ${Object.entries(finding.parts).map(([name, value]) => `${name} ${value}`).join(', ')})` : '';
+      lines.push(`  ${where} ${severity} ${finding.ruleId}  ${finding.secret}${parts}${status}${decoded}`);
       if (finding.appearanceCount !== undefined && finding.appearanceCount > 1) {
         lines.push(`  ${' '.repeat(9)} also in ${finding.appearanceCount - 1} other commit/path pair(s)`);
       }

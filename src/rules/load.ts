@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject } from 'ajv';
 import type { Document, LineCounter, Node } from 'yaml';
 import { RuleError, describeFsError } from '../errors.js';
-import type { ChecksumValidator, Precision, Rule, Severity } from './types.js';
+import type { ChecksumValidator, Near, Precision, Rule, RulePart, Severity } from './types.js';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 export const RULE_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rule.schema.json', import.meta.url));
@@ -43,9 +43,10 @@ export interface RawRule {
   allow_placeholders?: boolean;
   require_letter_and_digit?: boolean;
   references?: string[];
-  examples?: { text: string; secret: string }[];
-  negative_examples?: string[];
+  examples?: { text: string; secret: string; parts?: Record<string, string>; path?: string }[];
+  negative_examples?: (string | { text: string; path: string })[];
   path?: string;
+  requires?: { part: string; pattern: string; near: Near; entropy?: number }[];
   imported?: boolean;
   scorer?: string;
 }
@@ -116,12 +117,20 @@ export function toRule(raw: RawRule, file: string, line: number): Rule {
     ...(raw.require_letter_and_digit ? { requireLetterAndDigit: true } : {}),
     references: raw.references ?? [],
     examples: raw.examples ?? [],
-    negativeExamples: raw.negative_examples ?? [],
+    negativeExamples: (raw.negative_examples ?? []).map((negative) => (typeof negative === 'string' ? negative : negative.text)),
     ...(raw.path === undefined ? {} : { pathPattern: raw.path }),
+    ...((raw.negative_examples ?? []).some((negative) => typeof negative !== 'string')
+      ? { negativeExamplePaths: (raw.negative_examples ?? []).map((negative) => (typeof negative === 'string' ? null : negative.path)) }
+      : {}),
+    ...(raw.requires === undefined ? {} : { requires: raw.requires.map(toPart) }),
     ...(raw.imported === true ? { imported: true } : {}),
     ...(raw.scorer === undefined ? {} : { scorer: raw.scorer }),
     source: { file, line },
   };
+}
+
+function toPart(raw: { part: string; pattern: string; near: Near; entropy?: number }): RulePart {
+  return { name: raw.part, pattern: raw.pattern, near: raw.near, ...(raw.entropy === undefined ? {} : { entropy: raw.entropy }) };
 }
 
 /** Loads every rule file in `dir`; a duplicate id is an error naming both places. */
