@@ -301,8 +301,8 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     if (from > 0 && /["'`]/.test(line[from - 1]!)) from--;
     if (from > 0 && line[from - 1] === '[') from--;
     // Inside a URL (`postgres://user:password@host:5432`), the URL extractors judge it.
-    const token = line.slice(Math.max(0, line.lastIndexOf(' ', from) + 1), from + 1);
-    if ((token.includes('://') && !token.slice(token.indexOf('://')).includes(';')) || line[word.index + word[0].length] === '@' || /@/.test(line.slice(from, word.index))) {
+    const url = line.lastIndexOf('://', from);
+    if ((url !== -1 && !/[\s"'`,;]/.test(line.slice(url, from))) || line[word.index + word[0].length] === '@' || /@/.test(line.slice(from, word.index))) {
       done = word.index + word[0].length;
       continue;
     }
@@ -338,6 +338,10 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     if (isClaimed(value.start, value.end)) continue;
     const name = rawName.replace(/^[$@]+/, '');
     const insideString = !value.quoted && enclosing !== '';
+    // `"How close the part must be to the secret: …"`: a sentence in a string, not a key and its value.
+    if (enclosing !== '' && !value.quoted && isProseBefore(line, match.index, enclosing)) continue;
+    // `secret: parts harmless alone`: a word followed by more words is a sentence, not a value.
+    if (!value.quoted && (operator === ':' || enclosing !== '') && /^[ \t]+[A-Za-z(]/.test(line.slice(value.end))) continue;
     let family: Family = 'assignment';
     const upperSnake = /^[A-Z][A-Z0-9_]*$/.test(name.replace(/^(?:export|set)\s+/, ''));
     if (/;/.test(line) && /^(?:password|pwd|pass|passwd)$/i.test(name) && operator === '=' && (CONNECTION_KEYS.test(line) || insideString)) family = 'connection-string';
@@ -420,6 +424,13 @@ function parseValue(line: string, at: number, code: boolean): ParsedValue | unde
   if (line[j] === '(' || /^[ \t]*(?:\+|\|\||\?\?|&&|\?[^?])/.test(line.slice(j, j + 4))) text = `${text}()`;
   text = text.replace(/,$/, '');
   return { text, start: i, end: i + text.replace(/\(\)$/, '').length, quoted: false };
+}
+
+/** True when the string literal holding `at` reads as a sentence up to it (three or more words). */
+function isProseBefore(line: string, at: number, quote: string): boolean {
+  const open = line.lastIndexOf(quote, at - 1);
+  const before = line.slice(open + 1, at);
+  return /^[^=;&]*$/.test(before) && before.trim().split(/\s+/).length >= 3;
 }
 
 /** The quote of the string literal that `at` sits inside, or '' when it is outside any. */

@@ -75,6 +75,7 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   const lower = trimmed.toLowerCase();
   if (TEMPLATE.test(trimmed)) return no('template or variable reference');
   if (!context.quoted && context.code) return no('unquoted in code: an expression, not a literal');
+  if (!context.quoted && /^[{[(<]/.test(trimmed)) return no('a structure, not a value');
   if (!context.quoted && (REFERENCE.test(trimmed) || trimmed.includes('('))) return no('reference (lookup or call), not a value');
   if (/^[A-Z][a-z]+-[A-Z][A-Za-z]+$/.test(trimmed)) return no('PowerShell command, not a value');
   if (DOTTED_NAME.test(trimmed)) return no('dotted name (module, setting or message key)');
