@@ -97,6 +97,8 @@ export function credentialFileFinding(detection: FileDetection, content: Uint8Ar
     endColumn: 1,
     secret: `(${detection.kind} file)`,
     secretSha256,
+    // A keystore is encrypted binary: its hash is no dictionary's.
+    secretHashAlgorithm: 'sha256',
     fingerprint: fingerprintOf(rule.id, secretSha256, origin.path),
     verification: 'unverified',
     ...(origin.commit === undefined ? {} : { commit: origin.commit }),

@@ -50,6 +50,8 @@ export interface Rule {
   negativeExamples: string[];
   /** RE2 on the chunk's path: the rule only applies to matching paths (gitleaks' `path`). */
   pathPattern?: string;
+  /** The provider check `scan --validate` runs for this rule's findings (`verify:` in YAML). */
+  verify?: string;
   /** For a rule with `pathPattern`: the path each negative example is checked under (default: the first example's). */
   negativeExamplePaths?: (string | null)[];
   /** Parts that must be found near the secret for the rule to report it (a paired secret: src/engine/pairs.ts). */
@@ -58,6 +60,8 @@ export interface Rule {
   partOf?: { ruleId: string; part: string };
   /** Imported from another tool's config (gitleaks): it has no examples, so `rules check` does not hold it to them. */
   imported?: boolean;
+  /** One of keyward's own rules (rules/ in the package), which a user's rule of the same id replaces. */
+  builtin?: boolean;
   /** Where the rule was defined, for error messages. */
   source: { file: string; line: number };
   /** Compiled with RE2 at build time (the built-in rules): the matcher may then compile it on first use. */
