@@ -73,6 +73,13 @@ export type SecretHashAlgorithm = 'sha256' | 'scrypt';
 
 /** Random keys carry far more; a password or a short token does not, and is hashed slowly instead. */
 const HIGH_ENTROPY_BITS = 80;
+/**
+ * A generic finding is a key only with a wider margin (a passphrase can look random per character): a
+ * 32-hex or 24-base62 token clears it, a password does not. Below it, scrypt, as for any weak secret;
+ * scrypt for every generic finding would make a scan of a repository full of `*_token: <hex>` lines cost
+ * 25 ms a line.
+ */
+const GENERIC_HIGH_ENTROPY_BITS = 100;
 /** scrypt cost: ~25 ms and 8 MiB per distinct secret; once per run per secret (cached). */
 const SCRYPT = { N: 8192, r: 8, p: 1, maxmem: 32 * 1024 * 1024 };
 const SCRYPT_SALT = 'keyward/secret-hash/v1';
@@ -84,11 +91,13 @@ export function estimatedBits(secret: string): number {
 }
 
 /**
- * A plain SHA-256 only for provider keys with enough entropy that no dictionary holds them (and which an
- * issuer's hash store can match); generic (context-found) and low-entropy secrets get scrypt.
+ * A plain SHA-256 only for keys with enough entropy that no dictionary holds them (and which an issuer's
+ * hash store can match); low-entropy secrets (passwords, passphrases) get scrypt.
  */
 export function hashSecret(rule: Pick<Rule, 'tags'>, secret: string): { hash: string; algorithm: SecretHashAlgorithm } {
-  if (!rule.tags.includes('generic') && estimatedBits(secret) >= HIGH_ENTROPY_BITS) return { hash: sha256Hex(secret), algorithm: 'sha256' };
+  if (estimatedBits(secret) >= (rule.tags.includes('generic') ? GENERIC_HIGH_ENTROPY_BITS : HIGH_ENTROPY_BITS) && !/\s/.test(secret)) {
+    return { hash: sha256Hex(secret), algorithm: 'sha256' };
+  }
   let hash = scryptCache.get(secret);
   if (hash === undefined) {
     hash = scryptSync(secret, SCRYPT_SALT, 32, SCRYPT).toString('hex');

@@ -24,6 +24,11 @@ export interface Engine {
   matcher: Matcher;
   /** The generic credential scorer, for the `scorer:` rules (src/engine/generic/). */
   scorer: GenericScorer | undefined;
+  /**
+   * Token prefixes of provider rules (`sk_live_`, `ghp_`): a generic value starting with one is that
+   * provider's token in a shape its rule ruled out (truncated, a near miss), not a credential of its own.
+   */
+  providerPrefixes: string[];
   options: EngineOptions;
   noise: CompiledNoise;
   /** Rules with a path condition (credential files): matched only in chunks whose path one of them takes. */
@@ -41,10 +46,20 @@ export function createEngine(rules: Rule[], options: EngineOptions): Engine {
     rules: everywhere,
     matcher: compileMatcher(everywhere),
     scorer: compileScorer(rules),
+    providerPrefixes: providerPrefixes(rules),
     options,
     noise,
     ...(gated.length === 0 ? {} : { pathRules: { rules: gated, matcher: compileMatcher(gated), anyPath: anyPathRegex(gated) } }),
   };
+}
+
+function providerPrefixes(rules: readonly Rule[]): string[] {
+  const prefixes = new Set<string>();
+  for (const rule of rules) {
+    if (rule.tags.includes('generic')) continue;
+    for (const keyword of rule.keywords) if (keyword.length >= 4 && /^[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*[_-]$/.test(keyword)) prefixes.add(keyword.toLowerCase());
+  }
+  return [...prefixes];
 }
 
 /** One regex for every path condition, so a chunk costs one path test however many path rules there are. */
@@ -90,7 +105,12 @@ export function scanChunk(engine: Engine, data: Buffer, origin: Origin, stats?: 
       { minConfidence: engine.options.noise?.minConfidence ?? DEFAULT_MIN_CONFIDENCE, explain, ...(explain ? { lineOf: (offset: number) => lines.position(offset).line } : {}) },
       stats,
     );
-    if (generic.length > 0) detections = [...detections, ...generic].sort((a, b) => a.start - b.start || a.end - b.end);
+    const kept = generic.filter((detection) => {
+      if (!engine.providerPrefixes.some((prefix) => detection.secret.toLowerCase().startsWith(prefix))) return true;
+      countDrop(stats, 'overlap', detection.rule.id);
+      return false;
+    });
+    if (kept.length > 0) detections = [...detections, ...kept].sort((a, b) => a.start - b.start || a.end - b.end);
   }
   if (detections.length === 0) return [];
   detections = dropOverlaps(detections, stats, rejectedSpans);

@@ -27,7 +27,9 @@ describe('generic credentials in HTTP', () => {
     const basic = Buffer.from(`svc-account:${pass}`).toString('base64');
     const { findings, stdout } = scanFiles({ 'calls.http': `GET /v1/report\nAuthorization: Basic ${basic}\n` }, [], true);
     expect(findings).toHaveLength(1);
-    expect(findings[0]!.secret).toBe(`${pass.slice(0, 4)}…`);
+    // Only the start of the password shows (a few characters, fewer for a weak secret).
+    expect(findings[0]!.secret).toMatch(/^.{1,4}…$/);
+    expect(pass.startsWith(findings[0]!.secret.slice(0, -1))).toBe(true);
     expect(stdout).not.toContain(pass);
     expect(stdout).not.toContain(basic);
   });

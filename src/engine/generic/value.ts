@@ -64,6 +64,20 @@ const DOTTED_NAME = /^[A-Za-z_][A-Za-z_-]*(?:\.[A-Za-z_][A-Za-z_-]*)+$/;
 /** `db_password`, `rw_password`, `API_TOKEN`: a value that is itself a credential's name. */
 const NAMES_A_CREDENTIAL = /^[a-z]+(?:_[a-z]+)*_(?:password|passwd|pass|pwd|secret|token|key)$|^(?:password|secret|token|key)_[a-z]+(?:_[a-z]+)*$|^[A-Z]+(?:_[A-Z]+)*_(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|KEY)$/;
 const CREDENTIAL_OR_TEST_WORD = /test|pass(?:word)?|secret|token|passwd|qwerty|letmein|admin|demo|sample|default/i;
+/** Words of code and config that are values of settings, not credentials (`token = "refresh"`). */
+const COMMON_WORDS = new Set(
+  ('create read update delete remove insert select where from join order group limit offset count index value values ' +
+    'default return resolve reject promise async await function class const static public private protected import export ' +
+    'module require string number boolean object array list map set get put post patch head options request response ' +
+    'error errors warning info debug trace message messages status state result results data payload header headers body ' +
+    'config settings option params param query filter sort search cache session cookie local remote global user users ' +
+    'account accounts admin client server service services worker workers queue stream buffer handler callback event events ' +
+    'logger metrics format parse render load save open close start stop begin end next prev first last new old temp tmp ' +
+    'access refresh bearer basic digest oauth token tokens secret secrets password passwords login logout signin signup ' +
+    'register verify confirm reset change enable enabled disable disabled allow deny none all any auto manual custom ' +
+    'internal external public standard simple normal strict lax required optional hidden visible primary secondary master ' +
+    'main test tests dev development prod production staging stage release debug local example sample demo').split(' '),
+);
 const COLOR = /^#[0-9a-f]{3,8}$/i;
 
 /** Scores `value` (already unquoted) in `context`. */
@@ -81,7 +95,7 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (DOTTED_NAME.test(trimmed)) return no('dotted name (module, setting or message key)');
   if (NAMES_A_CREDENTIAL.test(trimmed) || (/^[A-Za-z]+$/.test(trimmed) && /password|passwd|secret|token|apikey|credential/i.test(trimmed))) return no('names a credential rather than being one');
   if (/^X-[A-Za-z]+(?:-[A-Za-z]+)+$/.test(trimmed)) return no('an HTTP header name');
-  if (/^(?:bearer|basic|token|digest)\s/i.test(trimmed)) return no('an Authorization value (judged as a header)');
+  if (/^(?:bearer|basic|token|digest|bot)\s/i.test(trimmed)) return no('an Authorization value (judged as a header)');
   if (context.quoted && /^(?:process\.env|os\.environ|getenv)/.test(trimmed)) return no('reference');
   if (PLACEHOLDER_WORDS.has(lower) || PLACEHOLDER_WORDS.has(lower.replace(/[^a-z0-9_]/g, ''))) return no('placeholder word');
   if (PLACEHOLDER_MARKERS.test(trimmed)) return no('placeholder or example marker');
@@ -136,6 +150,10 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (NUMBER.test(trimmed)) score -= 0.2;
   if (/\s/.test(trimmed)) score -= /^[A-Za-z ]+$/.test(trimmed) ? 0.25 : 0.1;
   if (context.quoted) score += 0.05;
+  if (COMMON_WORDS.has(lower)) {
+    score -= 0.3;
+    signals.push('a common word of code or config');
+  }
   if (CREDENTIAL_OR_TEST_WORD.test(trimmed)) {
     score -= 0.2;
     signals.push('value holds a credential or test word');
