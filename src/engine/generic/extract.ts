@@ -27,6 +27,8 @@ export interface RawCandidate {
   jwt?: JwtInfo;
   /** Lowers the score: the URL's host is a local or documentation host. */
   localHost?: boolean;
+  /** A default value in a function's parameter list (`def connect(password="…")`): usually a stand-in. */
+  inSignature?: boolean;
   /** For URL userinfo: the user, so `postgres:postgres@` reads as a default. */
   user?: string;
 }
@@ -280,6 +282,7 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
   return out;
 }
 
+const SIGNATURE = /\b(?:function|def|fn|func|fun|sub)\b[^=()]*\([^)]*$/;
 const CONNECTION_KEYS = /(?:^|;)[ \t]*(?:server|data source|host|uid|user id|user|database|initial catalog|provider|driver|dsn|port|account(?:name|key))[ \t]*=/i;
 
 const CREDENTIAL_WORD_G = new RegExp(CREDENTIAL_WORD.source, 'gi');
@@ -365,6 +368,7 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
       end: value.end,
       quoted: value.quoted || insideString,
       code: code && !insideString,
+      ...(code && SIGNATURE.test(line.slice(0, match.index)) ? { inSignature: true } : {}),
       ...(decoded === undefined ? {} : { decoded }),
     });
   }

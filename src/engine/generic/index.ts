@@ -134,6 +134,10 @@ export function scoreCandidate(candidate: RawCandidate, pathScore: number, pathS
     signals.push('local or documentation host');
   }
   if (candidate.family === 'query' && strength !== 'strong') score -= 0.1;
+  if (candidate.inSignature === true) {
+    score -= 0.2;
+    signals.push('default value of a function parameter');
+  }
   // A bearer-style token is a machine string: a short or one-class word after `Token`/`Bot` is prose.
   if (candidate.family === 'http' && candidate.decoded === undefined && (candidate.value.length < 8 || !/(?=.*[0-9])|(?=.*[A-Z].*[a-z])|(?=.*[a-z].*[A-Z])/.test(candidate.value) || /^[a-z]+$/.test(candidate.value))) {
     return { score: undefined, signals: [...signals, 'not token-shaped'] };

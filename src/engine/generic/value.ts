@@ -76,7 +76,9 @@ const COMMON_WORDS = new Set(
     'access refresh bearer basic digest oauth token tokens secret secrets password passwords login logout signin signup ' +
     'register verify confirm reset change enable enabled disable disabled allow deny none all any auto manual custom ' +
     'internal external public standard simple normal strict lax required optional hidden visible primary secondary master ' +
-    'main test tests dev development prod production staging stage release debug local example sample demo').split(' '),
+    'main test tests dev development prod production staging stage release debug local example sample demo ' +
+    'instanceof typeof switch case break continue else elif if for while do try catch finally throw throws var let ' +
+    'this super self yield void null nil true false undefined extends implements interface package length size type').split(' '),
 );
 const COLOR = /^#[0-9a-f]{3,8}$/i;
 
