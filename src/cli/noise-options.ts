@@ -8,6 +8,7 @@ export interface NoiseArgs {
   baselineAdd?: string;
   explain?: boolean;
   decodeDepth?: number;
+  minConfidence?: 'high' | 'medium' | 'low';
 }
 
 export const NOISE_OPTIONS = {
@@ -23,4 +24,8 @@ export const NOISE_OPTIONS = {
   'baseline-add': { type: 'string', describe: 'Add the current findings to this baseline file, keeping its entries (exit 0): what a blocked hook suggests' },
   explain: { type: 'boolean', default: false, describe: 'Print on stderr how many candidates each filter dropped, per rule' },
   'decode-depth': { type: 'number', describe: `Decode base64/hex/percent segments this many levels deep (default ${DEFAULT_DECODE.depth}; 0 = off)` },
+  'min-confidence': {
+    choices: ['high', 'medium', 'low'] as const,
+    describe: 'Report generic (scored) findings of at least this confidence (default: min_confidence in the config, else medium)',
+  },
 } as const;

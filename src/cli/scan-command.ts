@@ -92,6 +92,8 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     ...(args.builtinRules === false ? { builtinRules: false } : {}),
     ...(args.config === undefined ? {} : { config: args.config }),
     ...(args.decodeDepth === undefined ? {} : { decodeDepth: args.decodeDepth }),
+    ...(args.minConfidence === undefined ? {} : { minConfidence: args.minConfidence }),
+    ...(args.explain === true ? { explainCandidates: true } : {}),
     ...(args.maxFileSize === undefined ? {} : { maxFileSize: parseSize(args.maxFileSize, '--max-file-size') }),
     ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
     ...(args.baseline === undefined ? {} : { baseline: args.baseline }),

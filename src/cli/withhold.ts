@@ -25,7 +25,8 @@ let detector: Detector | undefined;
 /** The built-in rules, compiled on first need (only an error path asks). */
 function builtinDetector(): Detector {
   if (detector !== undefined) return detector;
-  const rules = loadRules();
+  // Key-shaped rules only: a scorer rule's pattern selects lines for the generic scorer, it matches no key.
+  const rules = loadRules().filter((rule) => rule.scorer === undefined);
   const matcher = compileMatcher(rules);
   detector = (text) => {
     const data = Buffer.from(text, 'utf8');

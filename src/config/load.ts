@@ -100,6 +100,7 @@ interface RawConfig {
   max_file_size?: number | string;
   decode?: { depth?: number; max_bytes?: number | string };
   inline_ignores?: boolean;
+  min_confidence?: 'high' | 'medium' | 'low';
   builtin_rules?: boolean;
   baseline?: string;
 }
@@ -156,6 +157,7 @@ export function loadConfig(file: string): KeywardConfig {
     };
   }
   if (raw.inline_ignores !== undefined) config.noise.inlineIgnores = raw.inline_ignores;
+  if (raw.min_confidence !== undefined) config.noise.minConfidence = raw.min_confidence;
   if (raw.max_file_size !== undefined) config.maxFileSize = sizeOf(raw.max_file_size);
   if (raw.builtin_rules !== undefined) config.builtinRules = raw.builtin_rules;
   if (raw.baseline !== undefined) config.baseline = resolve(base, raw.baseline);

@@ -3,6 +3,7 @@ import type { Rule } from '../rules/types.js';
 import { hasValidCrc32Base62 } from '../validators/checksum.js';
 import { shannonEntropy } from '../validators/entropy.js';
 import { looksLikePlaceholder } from '../validators/placeholder.js';
+import type { JwtInfo } from './generic/jwt.js';
 
 /** A match that survived its rule's validators. Offsets are bytes into the chunk. */
 export interface Detection {
@@ -12,6 +13,12 @@ export interface Detection {
   secret: string;
   /** How the bytes were decoded before the rule matched (outermost first); offsets are then the encoded segment's. */
   decoded?: string[];
+  /** Generic (scored) detections: the score, its confidence, and the severity that follows from it. */
+  score?: number;
+  confidence?: 'high' | 'medium' | 'low';
+  severity?: Rule['severity'];
+  /** A JWT's header and non-sensitive claims. */
+  jwt?: JwtInfo;
   /** A paired secret's other parts (ids, harmless alone), by part name: src/engine/pairs.ts. */
   parts?: Record<string, string>;
 }
@@ -38,6 +45,8 @@ export const DROP_REASONS = [
   'baseline',
   'path-allowlist',
   'decode-budget',
+  'not-credential',
+  'confidence',
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
@@ -45,6 +54,8 @@ export interface DetectStats {
   dropped: Record<DropReason, number>;
   /** Per rule id, per reason: what `--explain` prints. Chunk-level reasons are not broken down by rule. */
   droppedByRule: Record<string, Partial<Record<DropReason, number>>>;
+  /** One line per generic candidate and the signals that decided it (only when --explain asks). */
+  explained?: string[];
 }
 
 export function emptyDropped(): Record<DropReason, number> {

@@ -4,6 +4,7 @@ import type { Rule, Severity } from '../rules/types.js';
 import type { Verification } from '../verify/types.js';
 import type { Detection } from './detect.js';
 import { stripLiteralPrefix } from './detect.js';
+import type { JwtInfo } from './generic/jwt.js';
 
 export type { Verification, VerificationStatus } from '../verify/types.js';
 
@@ -80,6 +81,11 @@ export interface Finding {
   appearanceCount?: number;
   /** How the secret was decoded before it matched (e.g. `base64`), when it was. */
   decoded?: string[];
+  /** Generic findings: how sure the scorer is, and the score behind it. */
+  confidence?: 'high' | 'medium' | 'low';
+  score?: number;
+  /** A JWT's header and non-sensitive claims (never the signature). */
+  jwt?: JwtInfo;
   /**
    * A paired secret's other parts by name (`{id: "AKIA…"}`): identifiers that are harmless alone, shown in
    * full so the pair can be found and revoked; the secret itself stays redacted.
@@ -240,7 +246,7 @@ export function toFinding(detection: Detection, lines: LineIndex, origin: Origin
   return {
     ruleId: rule.id,
     name: rule.name,
-    severity: rule.severity,
+    severity: detection.severity ?? rule.severity,
     path: origin.path,
     line: start.line,
     column: start.column,
@@ -253,5 +259,8 @@ export function toFinding(detection: Detection, lines: LineIndex, origin: Origin
     verification: UNVERIFIED,
     ...(origin.commit === undefined ? {} : { commit: origin.commit }),
     ...(origin.blob === undefined ? {} : { blob: origin.blob }),
+    ...(detection.confidence === undefined ? {} : { confidence: detection.confidence }),
+    ...(detection.score === undefined ? {} : { score: detection.score }),
+    ...(detection.jwt === undefined ? {} : { jwt: detection.jwt }),
   };
 }

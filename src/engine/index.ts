@@ -5,6 +5,7 @@ import { detectDecoded } from './decode.js';
 import { countDrop, detect, type DetectStats, type Detection, type Span } from './detect.js';
 import { LineIndex, toFinding, type Finding, type Origin } from './finding.js';
 import { chunkAllowlisted, compileNoise, dropOverlaps, noiseReason, type CompiledNoise, type NoiseOptions } from './noise.js';
+import { compileScorer, DEFAULT_MIN_CONFIDENCE, scoreChunk, type GenericScorer } from './generic/index.js';
 import { resolvePairs, withPartRules } from './pairs.js';
 
 export interface EngineOptions {
@@ -15,9 +16,19 @@ export interface EngineOptions {
 
 /** A compiled rule set plus the options that shape findings; one per thread. */
 export interface Engine {
-  /** The rules `matcher` indexes: those without a path condition, plus the hidden parts of pair rules. */
+  /**
+   * The rules `matcher` indexes: those without a path condition, plus the hidden parts of pair rules
+   * (`scorer:` rules live in `scorer`).
+   */
   rules: Rule[];
   matcher: Matcher;
+  /** The generic credential scorer, for the `scorer:` rules (src/engine/generic/). */
+  scorer: GenericScorer | undefined;
+  /**
+   * Token prefixes of provider rules (`sk_live_`, `ghp_`): a generic value starting with one is that
+   * provider's token in a shape its rule ruled out (truncated, a near miss), not a credential of its own.
+   */
+  providerPrefixes: string[];
   options: EngineOptions;
   noise: CompiledNoise;
   /** Rules with a path condition (credential files): matched only in chunks whose path one of them takes. */
@@ -26,7 +37,7 @@ export interface Engine {
 
 export function createEngine(rules: Rule[], options: EngineOptions): Engine {
   const noise = compileNoise(rules, options.noise);
-  const all = withPartRules(rules);
+  const all = withPartRules(rules.filter((rule) => rule.scorer === undefined));
   // A path rule's pattern would otherwise run on every chunk holding its keyword (`password`), only for
   // its path condition to drop the match: gating it on the path first costs one path test per chunk.
   const gated = all.filter((rule) => rule.pathPattern !== undefined);
@@ -34,10 +45,21 @@ export function createEngine(rules: Rule[], options: EngineOptions): Engine {
   return {
     rules: everywhere,
     matcher: compileMatcher(everywhere),
+    scorer: compileScorer(rules),
+    providerPrefixes: providerPrefixes(rules),
     options,
     noise,
     ...(gated.length === 0 ? {} : { pathRules: { rules: gated, matcher: compileMatcher(gated), anyPath: anyPathRegex(gated) } }),
   };
+}
+
+function providerPrefixes(rules: readonly Rule[]): string[] {
+  const prefixes = new Set<string>();
+  for (const rule of rules) {
+    if (rule.tags.includes('generic')) continue;
+    for (const keyword of rule.keywords) if (keyword.length >= 4 && /^[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*[_-]$/.test(keyword)) prefixes.add(keyword.toLowerCase());
+  }
+  return [...prefixes];
 }
 
 /** One regex for every path condition, so a chunk costs one path test however many path rules there are. */
@@ -73,9 +95,25 @@ export function scanChunk(engine: Engine, data: Buffer, origin: Origin, stats?: 
   if (onPath.length > 0) detections = [...detections, ...onPath].sort((a, b) => a.start - b.start || a.end - b.end);
   if (engine.noise.decode.depth > 0) detections = withDecoded(detections, detectDecoded(engine.matcher, engine.rules, data, engine.noise.decode, stats), stats);
   detections = resolvePairs(detections, data, stats);
+  const lines = new LineIndex(data);
+  if (engine.scorer !== undefined) {
+    const explain = engine.options.noise?.explainCandidates === true;
+    const generic = scoreChunk(
+      engine.scorer,
+      data,
+      origin.path,
+      { minConfidence: engine.options.noise?.minConfidence ?? DEFAULT_MIN_CONFIDENCE, explain, ...(explain ? { lineOf: (offset: number) => lines.position(offset).line } : {}) },
+      stats,
+    );
+    const kept = generic.filter((detection) => {
+      if (!engine.providerPrefixes.some((prefix) => detection.secret.toLowerCase().startsWith(prefix))) return true;
+      countDrop(stats, 'overlap', detection.rule.id);
+      return false;
+    });
+    if (kept.length > 0) detections = [...detections, ...kept].sort((a, b) => a.start - b.start || a.end - b.end);
+  }
   if (detections.length === 0) return [];
   detections = dropOverlaps(detections, stats, rejectedSpans);
-  const lines = new LineIndex(data);
   const findings: Finding[] = [];
   for (const detection of detections) {
     const reason = noiseReason(engine.noise, detection, lines, origin);

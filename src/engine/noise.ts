@@ -41,6 +41,10 @@ export interface NoiseOptions {
   decode?: DecodeOptions;
   /** Honour `keyward:allow` and friends (default true). */
   inlineIgnores?: boolean;
+  /** Generic findings under this confidence are not reported (default: DEFAULT_MIN_CONFIDENCE). */
+  minConfidence?: 'high' | 'medium' | 'low';
+  /** Record, per generic candidate, the signals that decided it (--explain). */
+  explainCandidates?: boolean;
 }
 
 interface CompiledAllowlist {

@@ -31,6 +31,10 @@ export interface RuleOptions {
   config?: string;
   /** Decode base64/hex/percent segments this deep (0 = off). */
   decodeDepth?: number;
+  /** Report generic (scored) findings of at least this confidence; default: the config's, else medium. */
+  minConfidence?: 'high' | 'medium' | 'low';
+  /** Keep one line per generic candidate with the signals that decided it (`--explain`). */
+  explainCandidates?: boolean;
 }
 
 /** The built-in rules plus every extra rules directory (or only those); a rule rules check rejects is refused. */
@@ -46,6 +50,8 @@ export function loadRuleSetup(options: RuleOptions, scanRoot: string): RuleSetup
   const config = file === undefined ? emptyConfig() : loadConfig(file);
   const { rules, warnings } = applyConfigToRules(baseRules, config);
   const noise: NoiseOptions = { ...config.noise };
+  if (options.minConfidence !== undefined) noise.minConfidence = options.minConfidence;
+  if (options.explainCandidates === true) noise.explainCandidates = true;
   if (options.decodeDepth !== undefined) {
     noise.decode = { ...(noise.decode ?? DEFAULT_DECODE), depth: Math.max(0, Math.floor(options.decodeDepth)) };
   }

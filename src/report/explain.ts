@@ -17,6 +17,8 @@ const REASON_TEXT: Record<DropReason, string> = {
   baseline: 'in the baseline',
   'path-allowlist': 'files/blobs skipped by the paths allowlist',
   'decode-budget': 'files/blobs that hit the decode byte budget',
+  'not-credential': 'generic candidate whose name or value is not a credential (placeholder, reference, hint…)',
+  confidence: 'generic candidate scored under the confidence floor (--min-confidence)',
 };
 
 /** The --explain table: one line per filter with its count and the rules it dropped, most first. */
@@ -33,5 +35,9 @@ export function formatExplain(stats: ScanStats): string {
     lines.push(`  ${reason.padEnd(17)} ${String(count).padStart(6)}  ${REASON_TEXT[reason]}${perRule.length > 0 ? `: ${perRule.join(', ')}` : ''}`);
   }
   if (lines.length === 1) lines.push('  nothing was dropped');
+  if (stats.explained !== undefined && stats.explained.length > 0) {
+    lines.push('generic candidates (name, value redacted, score, confidence: signals):');
+    for (const line of stats.explained) lines.push(`  ${line}`);
+  }
   return `${lines.join('\n')}\n`;
 }

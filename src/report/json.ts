@@ -21,6 +21,8 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     ...(finding.blob === undefined ? {} : { blob: finding.blob }),
     ...(finding.appearances === undefined ? {} : { appearances: finding.appearances, appearanceCount: finding.appearanceCount }),
     ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
+    ...(finding.confidence === undefined ? {} : { confidence: finding.confidence, score: finding.score }),
+    ...(finding.jwt === undefined ? {} : { jwt: finding.jwt }),
     ...(finding.parts === undefined ? {} : { parts: finding.parts }),
     ...(finding.introduced === undefined ? {} : { introduced: finding.introduced }),
     ...(finding.status === undefined ? {} : { status: finding.status, presentIn: finding.presentIn, removedIn: finding.removedIn }),
@@ -43,13 +45,15 @@ export function secretHashFields(finding: Finding): Record<string, string> {
 export const SCRYPT_LABEL = 'scrypt-n4096-r8-p1';
 
 export function formatJson(report: Report): string {
+  // --explain's per-candidate lines go to stderr; the JSON contract keeps its counters only.
+  const { explained: _explained, ...stats } = report.stats;
   return `${JSON.stringify(
     {
       version: 1,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       kind: report.kind,
       findings: report.findings.map(findingToJson),
-      stats: { ...report.stats, durationMs: Math.round(report.durationMs) },
+      stats: { ...stats, durationMs: Math.round(report.durationMs) },
       warnings: report.warnings,
     },
     null,

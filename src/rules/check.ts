@@ -1,6 +1,7 @@
 import { compileMatcher } from '../matcher/index.js';
 import { compileFilterRegex } from '../matcher/filters.js';
 import { detect, type Detection } from '../engine/detect.js';
+import { compileScorer, DEFAULT_MIN_CONFIDENCE, scoreChunk } from '../engine/generic/index.js';
 import { resolvePairs, withPartRules } from '../engine/pairs.js';
 import { RuleError } from '../errors.js';
 import { commonKeywordReason } from './common-keywords.js';
@@ -40,13 +41,16 @@ export function checkLoadedRules(rules: Rule[]): RuleCheckResult {
   for (const rule of rules) {
     // The rule with the hidden rules of its parts, if it is a pair rule: what the engine compiles.
     const all = withPartRules([rule]);
-    const single = compileMatcher(all);
+    // A scorer rule's examples go through the scorer at the default floor, as a scan would see them.
+    const scorer = rule.scorer === undefined ? undefined : compileScorer([rule]);
+    const single = scorer === undefined ? compileMatcher(all) : undefined;
     const onPath = rule.pathPattern === undefined ? undefined : compileFilterRegex(rule.pathPattern);
     /** What the engine reports for `text` in the file `path`: pairs joined, the path condition applied. */
     const run = (text: string, path: string | undefined): Detection[] => {
       if (onPath !== undefined && path !== undefined && !onPath.test(path)) return [];
       const data = Buffer.from(text, 'utf8');
-      return resolvePairs(detect(single, all, data), data);
+      if (scorer !== undefined) return scoreChunk(scorer, data, path ?? 'rules-check', { minConfidence: DEFAULT_MIN_CONFIDENCE, explain: false });
+      return resolvePairs(detect(single!, all, data), data);
     };
     if (!rule.keywords.some((keyword) => keyword.trim().length >= 2)) problem(rule, 'needs a keyword of 2 or more characters');
     if (onPath !== undefined && !rule.imported && rule.examples.some((example) => example.path === undefined)) {
@@ -81,7 +85,7 @@ export function checkLoadedRules(rules: Rule[]): RuleCheckResult {
           if (parts[name] !== want) problem(rule, `example ${n + 1}: part ${name} is ${JSON.stringify(parts[name] ?? null)}, expected ${JSON.stringify(want)}`);
         }
       }
-      if (!rule.keywords.some((keyword) => text.toLowerCase().includes(keyword.toLowerCase()))) {
+      if (scorer === undefined && !rule.keywords.some((keyword) => text.toLowerCase().includes(keyword.toLowerCase()))) {
         problem(rule, `example ${n + 1} contains none of the keywords, so the prefilter would skip it`);
       }
     });

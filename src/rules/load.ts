@@ -49,6 +49,7 @@ export interface RawRule {
   verify?: string;
   requires?: { part: string; pattern: string; near: Near; entropy?: number }[];
   imported?: boolean;
+  scorer?: string;
 }
 
 /** Every `*.yml`/`*.yaml` file in `dir` (sorted, so rule order is stable), or `dir` itself if it is a file. */
@@ -131,6 +132,7 @@ export function toRule(raw: RawRule, file: string, line: number): Rule {
       : {}),
     ...(raw.requires === undefined ? {} : { requires: raw.requires.map(toPart) }),
     ...(raw.imported === true ? { imported: true } : {}),
+    ...(raw.scorer === undefined ? {} : { scorer: raw.scorer }),
     source: { file, line },
   };
 }

@@ -66,6 +66,11 @@ export interface Rule {
   source: { file: string; line: number };
   /** Compiled with RE2 at build time (the built-in rules): the matcher may then compile it on first use. */
   patternChecked?: boolean;
+  /**
+   * A generic rule whose findings come from the scorer (src/engine/generic/): the syntax family it reports
+   * (`assignment`, `env`, `url`, …). Its pattern only selects the lines the scorer reads.
+   */
+  scorer?: string;
 }
 
 /** What reporters need to know about a rule; plain data that crosses worker boundaries. */

@@ -18,6 +18,8 @@ export interface ScanStats {
   findings: number;
   dropped: Record<DropReason, number>;
   droppedByRule: Record<string, Partial<Record<DropReason, number>>>;
+  /** --explain: one line per generic candidate (redacted). */
+  explained?: string[];
 }
 
 export function emptyStats(): ScanStats {
@@ -41,13 +43,15 @@ export function addStats(into: ScanStats, from: ScanStats): void {
   for (const key of Object.keys(from) as (keyof ScanStats)[]) {
     if (key === 'dropped') {
       for (const reason of Object.keys(from.dropped) as DropReason[]) into.dropped[reason] = (into.dropped[reason] ?? 0) + from.dropped[reason];
+    } else if (key === 'explained') {
+      if (from.explained !== undefined && from.explained.length > 0) (into.explained ??= []).push(...from.explained);
     } else if (key === 'droppedByRule') {
       for (const [ruleId, reasons] of Object.entries(from.droppedByRule)) {
         const target = (into.droppedByRule[ruleId] ??= {});
         for (const [reason, count] of Object.entries(reasons) as [DropReason, number][]) target[reason] = (target[reason] ?? 0) + count;
       }
     } else {
-      into[key] = (into[key] ?? 0) + (from[key] ?? 0);
+      into[key] = ((into[key] as number | undefined) ?? 0) + ((from[key] as number | undefined) ?? 0);
     }
   }
 }

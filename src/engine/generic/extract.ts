@@ -1,0 +1,482 @@
+/**
+ * Candidate extraction: one line of text in, the (name, value) pairs a credential could hide in out,
+ * across code, config, command lines, HTTP and connection strings. It judges nothing: scoring is
+ * ./name.ts and ./value.ts. Lines are at most a few KB (the RE2 selector cuts windows out of longer
+ * ones), and every regex here is free of nested quantifiers, so the work is linear in the line.
+ */
+import { decodeJwt, type JwtInfo } from './jwt.js';
+import type { Syntax } from './file-context.js';
+
+export type Family = 'assignment' | 'env' | 'url' | 'connection-string' | 'cli' | 'http' | 'query' | 'jwt';
+
+export interface RawCandidate {
+  family: Family;
+  /** The key name the value was given to; '' when the syntax alone says credential. */
+  name: string;
+  /** The secret as it would be reported (decoded for Basic auth and Kubernetes `data:`). */
+  value: string;
+  /** UTF-16 offsets in the line of the text that holds the secret. */
+  start: number;
+  end: number;
+  quoted: boolean;
+  /** The syntax says credential whatever the name (URL userinfo, Basic auth, `mysql -p…`). */
+  implied?: string;
+  /** Written as code (an unquoted word is then an expression). */
+  code: boolean;
+  decoded?: string[];
+  jwt?: JwtInfo;
+  /** Lowers the score: the URL's host is a local or documentation host. */
+  localHost?: boolean;
+  /** A default value in a function's parameter list (`def connect(password="…")`): usually a stand-in. */
+  inSignature?: boolean;
+  /** For URL userinfo: the user, so `postgres:postgres@` reads as a default. */
+  user?: string;
+}
+
+export interface LineContext {
+  syntax: Syntax;
+  /** The chunk is a Kubernetes Secret: its `data:` values are base64. */
+  kubernetesSecret: boolean;
+}
+
+const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+const BASE64_JWT = /ZXlK[A-Za-z0-9+/]{40,}={0,2}/g;
+const URL_USERINFO = /\b([a-zA-Z][a-zA-Z0-9+.-]{1,20}):\/\/([^\s:/?#@"'`<>\\[\]{}]{0,64}):([^\s/?#@"'`<>\\]{1,128})@([A-Za-z0-9_.-]*)/g;
+const AUTH_SCHEME = /\b(Basic|Bearer|Token|Digest|Bot|token|bearer|basic)[ \t]+([A-Za-z0-9._~+/=-]{4,})/g;
+const QUERY = /[?&;]([A-Za-z_][\w.\-[\]]{0,40})=([^&\s"'#<>;`)]{1,300})/g;
+const LONG_OPTION = /(?:^|[\s"'(])(--?[A-Za-z][\w-]{1,40})(=|[ \t]+)(["']?)([^\s"'`]+)/g;
+const USER_OPTION = /(?:^|\s)(?:-u|--user|--basic-auth|-U)[ \t]+(["']?)([^\s:"']+):([^\s"']+)/g;
+const SECURE_STRING = /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(["'])([^"'\n]+)\1/gi;
+const CREDENTIAL_CALL = /\b([A-Za-z_][\w.]*(?:Credentials?|BasicAuth|basic_auth|basicAuth|Authentication|PasswordAuth\w*|HTTPDigestAuth|DigestAuth|auth|Auth|login|Login|connect|Connect))[ \t]*(?:=|\()[ \t]*[([]?[ \t]*(["'])([^"'\n]{1,100})\2[ \t]*,[ \t]*(?:password[ \t]*=[ \t]*)?(["'])([^"'\n]{1,200})\4/g;
+const NAMED_STRING_CALL = /(?:^|[^\w])([A-Za-z_][\w.:]*)?[ \t]*[({][ \t]*(["'])([A-Za-z_][\w.\- ]{1,60})\2[ \t]*,[ \t]*(["'])((?:\\.|[^\\"'\n])*)\4/g;
+const XML_ELEMENT = /<([A-Za-z_][\w.:-]{0,60})(?:[ \t][^>]{0,200})?>([^<\n]{1,300})<\/\1>/g;
+const XML_KEY_VALUE = /\b(?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"[ \t]+value[ \t]*=[ \t]*"([^"]*)"/gi;
+const SETTER = /(?:^|[^\w$])([A-Za-z_][\w]*)[ \t]*\([ \t]*(["'])((?:\\.|[^\\"'\n]){1,200})\2[ \t]*(?:\.toCharArray\(\)|\.getBytes\(\)|\.encode\(\))?[ \t]*\)/g;
+/** Calls whose string argument names a credential rather than being one (`getenv("DB_PASSWORD")`, `hash("…")`). */
+const NOT_A_SETTER = /^(?:get|read|load|find|fetch|lookup|has|is|remove|delete|del|contains|validate|check|verify|hash|encrypt|decrypt|encode|decode|require|translate|t|_|__|i18n|gettext|log|print|assert|expect|describe|it|test|error|warn|info|debug|query|select|where|field|column|label|text|placeholder|header|cookie|param|attr|prop|input|env|environ|getenv|secret|secrets|config|setting|settings|vault|keyring|credentials?|by|make|create|generate|parse|format|render|cache|store|emit|on|off|send|post|click|type|fill|press|url|path|file|open)(?:[A-Z_]|$)/;
+const SQL_PASSWORD = /\b(PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+(?:=[ \t]*)?'((?:''|[^'\n]){1,200})'/gi;
+const ARRAY_FLAG = /(["'])(--?[A-Za-z][\w-]{1,40})\1[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\3/g;
+/** `requirepass …`, `masterauth …`: a config directive and its value, separated by blanks. */
+const DIRECTIVE = /^[ \t]*([A-Za-z_][\w.-]{1,60})[ \t]+(["']?)([^\s"'=:]{1,200})\2[ \t]*$/;
+/** `API key: …`, `Admin password = …`: a label of a few words, as in notes and READMEs. */
+const LABEL = /^[ \t]*(?:[-*#>|][ \t]*)*(?:\*\*)?([A-Za-z][\w]*(?:[ \t][A-Za-z][\w]*){1,3})(?:\*\*)?[ \t]*[:=][ \t]*(["'`]?)([^\s"'`]{1,200})\2[ \t]*$/;
+const NOT_A_LABEL = /^(?:export|set|setx|declare|local|readonly|typeset|env|ENV|ARG|const|let|var|val|def|my|our|public|private|protected|static|final|string|int|dim)[ \t]/i;
+const HEADER_FIELD_CALL = /\b(?:setValue|addValue)\([ \t]*(["'])([^"'\n]{1,300})\1[ \t]*,[ \t]*forHTTPHeaderField:[ \t]*(["'])([^"'\n]{1,60})\3/g;
+/** `new PDO(dsn, user, password)`, `mysqli_connect(host, user, password)`: the third string is the password. */
+const THREE_STRING_CALL = /\b(PDO|mysqli_connect|mysqli|mysql_connect|pg_connect|getConnection|ldap_bind|ftp_login|ssh2_auth_password|imap_open)[ \t]*\([ \t]*(["'])[^"'\n]{0,300}\2[ \t]*,[ \t]*(["'])([^"'\n]{0,100})\3[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\5/g;
+const DOCKER_ENV = /^[ \t]*(?:ENV|ARG)[ \t]+([A-Za-z_][\w.-]*)[ \t]+(["']?)([^\s"']+)\2[ \t]*$/;
+const KEY_VALUE =
+  /(\[?["'`]?)([A-Za-z_@$][\w.\-$@]*(?:\[[ \t]*["']?[\w.\- ]*["']?[ \t]*\])*)(["'`]?\]?)[ \t]*(:=|=>|\?\?=|\|\|=|\?=|===?|=|:(?![:/])|<-)[ \t]*/y;
+
+/** Commands whose password flag is a short one (`mysql -pSECRET`, `sshpass -p SECRET`). */
+const SHORT_FLAG_COMMANDS: [RegExp, RegExp][] = [
+  [/\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mariadb|mariadb-dump)\b/i, /(?:^|\s)-p(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\b(?:sshpass|psexec|psexec64|paexec|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport)\b/i, /(?:^|\s)-p[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\b(?:docker|podman|buildah|skopeo|helm|oc|nerdctl)\b[^\n]*\blogin\b/i, /(?:^|\s)(?:-p|--password)[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\bredis-cli\b/i, /(?:^|\s)-a[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\b(?:zip|7z|7za|unzip|unrar|rar)\b/i, /(?:^|\s)-[pP](?:[ \t]+)?(["']?)([^\s"'-][^\s"']*)\1/g],
+];
+
+const VALUE_WRAPPERS = /(?:^|[^\w])(?:String|SecretStr|Secret|SecureString|Some|from|new|toCharArray|bytes|byte|str|b|Buffer\.from|encode|Sensitive|secret|Password|SecretString)[ \t]*\([ \t]*$/;
+
+const CREDENTIAL_WORD = /pass|pwd|secret|token|key|auth|cred|bearer|sas|jwt|salt|seed|nonce|pin|sig|cookie|session|private|license/i;
+
+export function extractLine(line: string, context: LineContext): RawCandidate[] {
+  const out: RawCandidate[] = [];
+  const claimed: [number, number][] = [];
+  const isClaimed = (start: number, end: number) => claimed.some(([a, b]) => a < end && start < b);
+  const add = (candidate: RawCandidate) => {
+    if (isClaimed(candidate.start, candidate.end)) return;
+    claimed.push([candidate.start, candidate.end]);
+    out.push(candidate);
+  };
+  const code = context.syntax === 'code';
+  // Each extractor below runs only when the line holds the characters it needs: most lines hold few.
+  const lower = line.toLowerCase();
+  const dash = line.includes(' -') || line.includes('"-') || line.includes("'-") || line.startsWith('-');
+  const quote = line.includes('"') || line.includes("'");
+
+  if (line.includes('eyJ')) {
+    for (const match of line.matchAll(JWT)) {
+      const info = decodeJwt(match[0]);
+      if (info === undefined) continue;
+      add({ family: 'jwt', name: '', value: match[0], start: match.index, end: match.index + match[0].length, quoted: false, code, implied: 'JWT', jwt: info });
+    }
+  }
+  if (line.includes('ZXlK')) {
+    for (const match of line.matchAll(BASE64_JWT)) {
+      const decoded = Buffer.from(match[0], 'base64').toString('latin1');
+      const inner = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/.exec(decoded);
+      const info = inner === null ? undefined : decodeJwt(inner[0]);
+      if (inner === null || info === undefined) continue;
+      add({ family: 'jwt', name: '', value: inner[0], start: match.index, end: match.index + match[0].length, quoted: false, code, implied: 'base64-wrapped JWT', jwt: info, decoded: ['base64'] });
+    }
+  }
+  if (line.includes('://')) {
+    for (const match of line.matchAll(URL_USERINFO)) {
+      const [whole, scheme, user, password, host] = match as unknown as [string, string, string, string, string];
+      const start = match.index + whole.indexOf(`:${password}@`, scheme.length + 3 + user.length) + 1;
+      add({
+        family: 'url', name: `${scheme} url password`, value: password, start, end: start + password.length, quoted: true, code: false,
+        implied: 'URL userinfo', user, localHost: /^(?:localhost|127\.|0\.0\.0\.0|\[?::1|example\.|[\w.-]*\.(?:example|test|invalid|local)$|host$|hostname$)/i.test(host),
+      });
+    }
+  }
+  if (lower.includes('bearer') || lower.includes('basic') || lower.includes('authoriz')) for (const match of line.matchAll(AUTH_SCHEME)) {
+    const scheme = match[1]!.toLowerCase();
+    const token = match[2]!;
+    const tokenStart = match.index + match[0].length - token.length;
+    if ((scheme === 'token' || scheme === 'bot' || scheme === 'digest') && !/authoriz/i.test(line)) continue;
+    if (scheme === 'bearer' && !/authoriz|bearer[ \t]+[\w.~+/-]+=*["'`]|header|\bbearer\b/i.test(line)) continue;
+    if (scheme === 'basic') {
+      if (!/authoriz|header|-H|basic[ \t]+[A-Za-z0-9+/]+=*["'`]?\s*$|["'`]/i.test(line)) continue;
+      const decoded = decodeBasic(token);
+      if (decoded === undefined) continue;
+      add({ family: 'http', name: 'basic auth password', value: decoded, start: tokenStart, end: tokenStart + token.replace(/[.~_-]+$/, '').length, quoted: true, code: false, implied: 'Authorization: Basic', decoded: ['base64'] });
+      continue;
+    }
+    add({ family: 'http', name: `${scheme} token`, value: token, start: tokenStart, end: tokenStart + token.length, quoted: true, code: false, implied: `Authorization: ${match[1]}` });
+  }
+  if (line.includes('=') && /[?&;]/.test(line)) {
+    for (const match of line.matchAll(QUERY)) {
+      const name = match[1]!;
+      if (!CREDENTIAL_WORD.test(name)) continue;
+      const value = decodePercent(match[2]!);
+      const start = match.index + match[0].length - match[2]!.length;
+      // `Password=…;` in a connection string is not a query parameter.
+      if (match[0][0] === ';' || (match[0][0] !== '?' && !/[?]/.test(line.slice(0, match.index)) && !/https?:\/\//i.test(line))) continue;
+      add({ family: 'query', name, value, start, end: start + match[2]!.length, quoted: true, code: false });
+    }
+  }
+  if (dash) {
+    if (line.includes(' -u') || line.includes(' -U') || line.includes('--user') || line.includes('--basic-auth')) for (const match of line.matchAll(USER_OPTION)) {
+      const password = match[3]!;
+      const start = match.index + match[0].length - password.length - match[1]!.length + (match[1] && line[match.index + match[0].length - 1] === match[1] ? 0 : 0);
+      const at = line.lastIndexOf(password, match.index + match[0].length);
+      add({ family: 'cli', name: 'cli user password', value: password, start: at >= 0 ? at : start, end: (at >= 0 ? at : start) + password.length, quoted: true, code: false, implied: 'user:password option', user: match[2]! });
+    }
+    for (const [command, flag] of SHORT_FLAG_COMMANDS) {
+      if (!command.test(line)) continue;
+      for (const match of line.matchAll(flag)) {
+        const value = match[2]!;
+        const start = match.index + match[0].length - value.length - match[1]!.length;
+        add({ family: 'cli', name: 'password flag', value, start, end: start + value.length, quoted: true, code: false, implied: 'password flag of a command' });
+      }
+    }
+    for (const match of line.matchAll(LONG_OPTION)) {
+      const option = match[1]!;
+      if (!CREDENTIAL_WORD.test(option)) continue;
+      let value = match[4]!;
+      const start = match.index + match[0].length - value.length;
+      if (value.startsWith('-') || value.startsWith('$')) {
+        if (value.startsWith('$')) add({ family: 'cli', name: option.replace(/^-+/, ''), value, start, end: start + value.length, quoted: false, code: false });
+        continue;
+      }
+      value = value.replace(/[;,)]+$/, '');
+      add({ family: 'cli', name: option.replace(/^-+/, ''), value, start, end: start + value.length, quoted: match[3] !== '', code: false });
+    }
+    if (/securestring/i.test(line)) {
+      for (const match of line.matchAll(SECURE_STRING)) {
+        const value = match[2]!;
+        const start = match.index + match[0].length - value.length - 1;
+        if (!/-AsPlainText/i.test(line)) continue;
+        add({ family: 'assignment', name: 'secure string', value, start, end: start + value.length, quoted: true, code, implied: 'ConvertTo-SecureString -AsPlainText' });
+      }
+    }
+  }
+  if (quote && line.includes(',') && (line.includes('(') || line.includes('{') || line.includes('['))) {
+    if (/cred|auth|login|connect/.test(lower)) for (const match of line.matchAll(CREDENTIAL_CALL)) {
+      const value = match[5]!;
+      const start = match.index + match[0].length - value.length - 1;
+      add({ family: 'assignment', name: `${match[1]} password`, value, start, end: start + value.length, quoted: true, code, implied: `${match[1]}(user, password)`, user: match[3]! });
+    }
+    for (const match of line.matchAll(NAMED_STRING_CALL)) {
+      const name = match[3]!;
+      if (!CREDENTIAL_WORD.test(name)) continue;
+      const value = unescape(match[5]!);
+      const start = match.index + match[0].length - match[5]!.length - 1;
+      add({ family: 'assignment', name, value, start, end: start + match[5]!.length, quoted: true, code });
+    }
+  }
+  if (quote && line.includes('(')) {
+    for (const match of line.matchAll(SETTER)) {
+      const name = match[1]!;
+      if (!CREDENTIAL_WORD.test(name) || NOT_A_SETTER.test(name)) continue;
+      const value = unescape(match[3]!);
+      const start = match.index + match[0].lastIndexOf(match[3]!, match[0].length - 1 - match[2]!.length);
+      add({ family: 'assignment', name, value, start, end: start + match[3]!.length, quoted: true, code });
+    }
+  }
+  if (line.includes('</')) {
+    for (const match of line.matchAll(XML_ELEMENT)) {
+      const name = match[1]!;
+      if (!CREDENTIAL_WORD.test(name)) continue;
+      const raw = match[2]!;
+      const value = raw.trim();
+      const start = match.index + match[0].indexOf('>') + 1 + raw.indexOf(value);
+      add({ family: 'assignment', name, value, start, end: start + value.length, quoted: true, code: false });
+    }
+  }
+  if (lower.includes('value') && line.includes('="')) {
+    for (const match of line.matchAll(XML_KEY_VALUE)) {
+      const name = match[1]!;
+      if (!CREDENTIAL_WORD.test(name)) continue;
+      const value = match[2]!;
+      const start = match.index + match[0].length - value.length - 1;
+      add({ family: CONNECTION_KEYS.test(value) ? 'connection-string' : 'assignment', name, value, start, end: start + value.length, quoted: true, code: false });
+      // The key="…" half names the value; it is not a value of its own.
+      claimed.push([match.index, match.index + match[0].length]);
+    }
+  }
+  if (line.includes("'") && (lower.includes('password') || lower.includes('identified'))) {
+    for (const match of line.matchAll(SQL_PASSWORD)) {
+      const raw = match[2]!;
+      const start = match.index + match[0].length - raw.length - 1;
+      add({ family: 'assignment', name: 'password', value: raw.replace(/''/g, "'"), start, end: start + raw.length, quoted: true, code: false });
+    }
+  }
+  if (quote && line.includes('(') && line.includes(',')) {
+    if (/pdo|connect|getconnection|ldap_bind|ftp_login|ssh2_auth|imap_open/.test(lower)) for (const match of line.matchAll(THREE_STRING_CALL)) {
+      const value = match[6]!;
+      const start = match.index + match[0].length - value.length - 1;
+      add({ family: 'assignment', name: `${match[1]} password`, value, start, end: start + value.length, quoted: true, code, implied: `${match[1]}(…, user, password)`, user: match[4]! });
+    }
+    if (line.includes('forHTTPHeaderField')) for (const match of line.matchAll(HEADER_FIELD_CALL)) {
+      const value = match[2]!;
+      const start = match.index + match[0].indexOf(value);
+      if (/^(?:bearer|basic|token)\s/i.test(value)) continue;
+      add({ family: 'http', name: match[4]!, value, start, end: start + value.length, quoted: true, code });
+    }
+  }
+  if (quote && line.includes('-') && line.includes(',')) {
+    for (const match of line.matchAll(ARRAY_FLAG)) {
+      if (!CREDENTIAL_WORD.test(match[2]!)) continue;
+      const value = match[4]!;
+      const start = match.index + match[0].length - value.length - 1;
+      add({ family: 'cli', name: match[2]!.replace(/^-+/, ''), value, start, end: start + value.length, quoted: true, code: false });
+    }
+  }
+  const docker = DOCKER_ENV.exec(line);
+  if (docker !== null && !docker[1]!.includes('=')) {
+    const value = docker[3]!;
+    const start = line.length - line.trimEnd().length === 0 ? line.lastIndexOf(value) : line.lastIndexOf(value);
+    add({ family: 'env', name: docker[1]!, value, start, end: start + value.length, quoted: docker[2] !== '', code: false });
+  }
+  if (!code) {
+    const label = LABEL.exec(line);
+    if (label !== null && CREDENTIAL_WORD.test(label[1]!) && !NOT_A_LABEL.test(label[1]!)) {
+      const value = label[3]!;
+      const start = line.lastIndexOf(value);
+      add({ family: 'assignment', name: label[1]!, value, start, end: start + value.length, quoted: label[2] !== '', code: false });
+    }
+  }
+  extractKeyValues(line, context, add, isClaimed);
+  if (!code) {
+    const directive = DIRECTIVE.exec(line);
+    if (directive !== null && CREDENTIAL_WORD.test(directive[1]!) && !/^(?:ENV|ARG|export|set|local|declare|readonly|unset|echo|return|if|def|let|var|const|function|class)$/i.test(directive[1]!)) {
+      const value = directive[3]!;
+      const start = line.lastIndexOf(value);
+      add({ family: 'assignment', name: directive[1]!, value, start, end: start + value.length, quoted: directive[2] !== '', code: false });
+    }
+  }
+  return out;
+}
+
+const SIGNATURE = /\b(?:function|def|fn|func|fun|sub)\b[^=()]*\([^)]*$/;
+const CONNECTION_KEYS = /(?:^|;)[ \t]*(?:server|data source|host|uid|user id|user|database|initial catalog|provider|driver|dsn|port|account(?:name|key))[ \t]*=/i;
+
+const CREDENTIAL_WORD_G = new RegExp(CREDENTIAL_WORD.source, 'gi');
+const NAME_CHAR = /[\w.\-$@]/;
+
+/**
+ * Key-value pairs, tried only where a credential word stands: from each one, back to the start of the name
+ * that holds it, the pair is matched in place (a sticky regex), so the work follows the words, not the line.
+ */
+function extractKeyValues(line: string, context: LineContext, add: (candidate: RawCandidate) => void, isClaimed: (start: number, end: number) => boolean): void {
+  const code = context.syntax === 'code';
+  CREDENTIAL_WORD_G.lastIndex = 0;
+  let done = 0;
+  for (let word = CREDENTIAL_WORD_G.exec(line); word !== null; word = CREDENTIAL_WORD_G.exec(line)) {
+    if (word.index < done) continue;
+    let from = word.index;
+    while (from > 0 && (NAME_CHAR.test(line[from - 1]!) || line[from - 1] === '[' || line[from - 1] === ']')) from--;
+    while (from < word.index && line[from] === '[' ) from++;
+    if (from > 0 && /["'`]/.test(line[from - 1]!)) from--;
+    if (from > 0 && line[from - 1] === '[') from--;
+    // Inside a URL (`postgres://user:password@host:5432`), the URL extractors judge it.
+    const url = line.lastIndexOf('://', from);
+    if ((url !== -1 && !/[\s"'`,;]/.test(line.slice(url, from))) || line[word.index + word[0].length] === '@' || /@/.test(line.slice(from, word.index))) {
+      done = word.index + word[0].length;
+      continue;
+    }
+    KEY_VALUE.lastIndex = from;
+    const match = KEY_VALUE.exec(line);
+    if (match === null || match.index !== from) {
+      done = word.index + word[0].length;
+      continue;
+    }
+    const [whole, open, rawName, close, operator] = match as unknown as [string, string, string, string, string];
+    const nameStart = match.index + open.length;
+    const before = line[match.index - 1] ?? '';
+    if (/[\w.\-$@]/.test(before) && open === '') continue;
+    // `cond ? 'a' : 'b'`: a ternary, not a key and its value.
+    if (operator === ':' && /\?[ \t]*$/.test(line.slice(0, match.index))) continue;
+    done = match.index + whole.length;
+    if (!CREDENTIAL_WORD.test(rawName)) continue;
+    if (operator === ':' && open === '' && /^(?:https?|ftp|wss?|s3|file|mailto|jdbc|redis|postgres|mysql|mongodb)$/i.test(rawName)) continue;
+    let valueAt = match.index + whole.length;
+    let value = parseValue(line, valueAt, code);
+    // `password: string = "…"` (TypeScript), `password: str = "…"` (Python): skip the type annotation.
+    if (value !== undefined && !value.quoted && operator === ':' && /^[ \t]*=(?![=>])/.test(line.slice(value.end))) {
+      valueAt = value.end + line.slice(value.end).indexOf('=') + 1;
+      while (line[valueAt] === ' ' || line[valueAt] === '\t') valueAt++;
+      value = parseValue(line, valueAt, code);
+    }
+    if (value === undefined) continue;
+    done = Math.max(done, value.end);
+    CREDENTIAL_WORD_G.lastIndex = Math.max(CREDENTIAL_WORD_G.lastIndex, done);
+    const enclosing = enclosingQuote(line, match.index);
+    // `'[{"token": '`: the quote that would open the value closes the string the key sits in.
+    if (enclosing !== '' && value.quoted && line[value.start - 1] === enclosing) continue;
+    if (isClaimed(value.start, value.end)) continue;
+    const name = rawName.replace(/^[$@]+/, '');
+    const insideString = !value.quoted && enclosing !== '';
+    // `"How close the part must be to the secret: …"`: a sentence in a string, not a key and its value.
+    if (enclosing !== '' && !value.quoted && isProseBefore(line, match.index, enclosing)) continue;
+    // `secret: parts harmless alone`: a word followed by more words is a sentence, not a value.
+    if (!value.quoted && (operator === ':' || enclosing !== '') && /^[ \t]+[A-Za-z(]/.test(line.slice(value.end))) continue;
+    let family: Family = 'assignment';
+    const upperSnake = /^[A-Z][A-Z0-9_]*$/.test(name.replace(/^(?:export|set)\s+/, ''));
+    if (/;/.test(line) && /^(?:password|pwd|pass|passwd)$/i.test(name) && operator === '=' && (CONNECTION_KEYS.test(line) || insideString)) family = 'connection-string';
+    else if (line.slice(match.index - 2, match.index) === '--' || (before === '-' && /\s-$/.test(line.slice(0, match.index)))) family = 'cli';
+    else if (upperSnake && !value.quoted && (operator === '=' || operator === ':') && !code) family = 'env';
+    else if (upperSnake && operator === '=' && !code && /^[ \t]*(?:#+[ \t]*)?(?:export[ \t]+|set[ \t]+|-[ \t]+)?$/.test(line.slice(0, nameStart - open.length))) family = 'env';
+    let text = value.text;
+    let decoded: string[] | undefined;
+    if (context.kubernetesSecret && !value.quoted && operator === ':' && /^[ \t]{2,}/.test(line)) {
+      const plain = decodeBase64Text(text);
+      if (plain !== undefined) {
+        text = plain;
+        decoded = ['base64'];
+      }
+    }
+    add({
+      family,
+      name,
+      value: text,
+      start: value.start,
+      end: value.end,
+      quoted: value.quoted || insideString,
+      code: code && !insideString,
+      ...(code && SIGNATURE.test(line.slice(0, match.index)) ? { inSignature: true } : {}),
+      ...(decoded === undefined ? {} : { decoded }),
+    });
+  }
+}
+
+interface ParsedValue {
+  text: string;
+  start: number;
+  end: number;
+  quoted: boolean;
+}
+
+/** The value starting at `at`: a quoted literal (with a prefix like r"…" or @"…", or inside String("…")), or a bare word. */
+function parseValue(line: string, at: number, code: boolean): ParsedValue | undefined {
+  let i = at;
+  const length = line.length;
+  if (i >= length) return undefined;
+  // A literal wrapped in a constructor: `new String("…")`, `SecretStr("…")`, `[]byte("…")`.
+  const wrapped = /^(?:new[ \t]+)?(?:\[\])?[A-Za-z_][\w.:]*[ \t]*\([ \t]*(?=["'])/.exec(line.slice(i, i + 60));
+  if (wrapped !== null && VALUE_WRAPPERS.test(` ${wrapped[0]}`)) i += wrapped[0].length;
+  if (/[rRbBuUfF@$]/.test(line[i]!) && /["']/.test(line[i + 1] ?? '') && code) i++;
+  else if (/[rRbBuUfF]/.test(line[i]!) && /[rRbB]/.test(line[i + 1] ?? '') && /["']/.test(line[i + 2] ?? '') && code) i += 2;
+  const quote = line[i]!;
+  if (quote === '"' || quote === "'" || quote === '`') {
+    // A triple-quoted or empty literal holds nothing to score on this line.
+    let j = i + 1;
+    let text = '';
+    while (j < length && line[j] !== quote) {
+      if (line[j] === '\\' && j + 1 < length) {
+        text += line[j + 1] === quote || line[j + 1] === '\\' ? line[j + 1] : line.slice(j, j + 2);
+        j += 2;
+        continue;
+      }
+      text += line[j];
+      j++;
+    }
+    if (j >= length) {
+      // Unclosed: a multi-line string, or a quote that belongs to something else.
+      return undefined;
+    }
+    // `"abc" + variable`: only part of the value is written here.
+    const after = line.slice(j + 1, j + 6);
+    if (/^[ \t]*\+[ \t]*[A-Za-z_]/.test(after) || /^[ \t]*\.[ \t]*\$/.test(after)) return { text: `${text}\${concatenated}`, start: i + 1, end: j, quoted: true };
+    return { text, start: i + 1, end: j, quoted: true };
+  }
+  let j = i;
+  while (j < length) {
+    const c = line[j]!;
+    if (c === ' ' || c === '\t' || c === '"' || c === "'" || c === '`' || c === ';' || c === ')' || c === '}' || c === ']' || c === '<' || c === '\r') break;
+    if (c === ',' && (code || line[j + 1] === ' ' || line[j + 1] === '"' || line[j + 1] === undefined)) break;
+    if (c === '#' && j > i && line[j - 1] === ' ') break;
+    j++;
+  }
+  if (j === i) return undefined;
+  // A bare word followed by `(`, `.`, `[`: an expression, whatever syntax.
+  let text = line.slice(i, j);
+  if (line[j] === '(' || /^[ \t]*(?:\+|\|\||\?\?|&&|\?[^?])/.test(line.slice(j, j + 4))) text = `${text}()`;
+  text = text.replace(/,$/, '');
+  return { text, start: i, end: i + text.replace(/\(\)$/, '').length, quoted: false };
+}
+
+/** True when the string literal holding `at` reads as a sentence up to it (three or more words). */
+function isProseBefore(line: string, at: number, quote: string): boolean {
+  const open = line.lastIndexOf(quote, at - 1);
+  const before = line.slice(open + 1, at);
+  return /^[^=;&]*$/.test(before) && before.trim().split(/\s+/).length >= 3;
+}
+
+/** The quote of the string literal that `at` sits inside, or '' when it is outside any. */
+function enclosingQuote(line: string, at: number): string {
+  let open = '';
+  for (let i = 0; i < at; i++) {
+    const c = line[i]!;
+    if (c === '\\') i++;
+    else if (open === '' && (c === '"' || c === "'" || c === '`')) open = c;
+    else if (c === open) open = '';
+  }
+  return open;
+}
+
+function unescape(text: string): string {
+  return text.replace(/\\(.)/g, '$1');
+}
+
+function decodePercent(text: string): string {
+  if (!text.includes('%')) return text;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The password of a Basic credential `base64(user:password)`, or undefined when it is not one. */
+function decodeBasic(token: string): string | undefined {
+  const plain = decodeBase64Text(token.replace(/[.~_-]+$/, ''));
+  if (plain === undefined) return undefined;
+  const colon = plain.indexOf(':');
+  if (colon <= 0 && colon !== 0) return undefined;
+  const password = plain.slice(colon + 1);
+  return password.length > 0 ? password : undefined;
+}
+
+/** Printable text behind a base64 string, or undefined. */
+export function decodeBase64Text(text: string): string | undefined {
+  if (text.length < 4 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text) || (text.length % 4 !== 0 && !/^[A-Za-z0-9+/]+$/.test(text))) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.length === 0) return undefined;
+  for (const byte of bytes) if (byte < 0x20 || byte > 0x7e) return undefined;
+  return bytes.toString('latin1');
+}

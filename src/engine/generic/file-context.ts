@@ -1,0 +1,59 @@
+/**
+ * What a chunk's path says about the values in it. Tests, fixtures, examples, docs and mocks hold
+ * credentials that are mostly made up, so their candidates score lower; they are never hidden outright
+ * (a real key pasted into a test is still a leak). The path is a string from the origin: nothing here
+ * reads a file.
+ */
+
+export type Syntax = 'code' | 'config' | 'shell' | 'doc' | 'unknown';
+
+export interface FileContext {
+  /** Added to every candidate's score in this chunk. */
+  score: number;
+  syntax: Syntax;
+  signals: string[];
+}
+
+const CODE = new Set(['ps1', 'psm1', 'psd1', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'mts', 'cts', 'py', 'pyw', 'java', 'kt', 'kts', 'scala', 'groovy', 'gradle', 'cs', 'vb', 'fs', 'go', 'rb', 'php', 'rs', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'm', 'mm', 'dart', 'lua', 'pl', 'pm', 'r', 'jl', 'ex', 'exs', 'erl', 'clj', 'vue', 'svelte', 'sol', 'cshtml', 'razor', 'ipynb']);
+const CONFIG = new Set(['env', 'yml', 'yaml', 'json', 'json5', 'toml', 'ini', 'cfg', 'conf', 'config', 'properties', 'prop', 'props', 'xml', 'plist', 'tf', 'tfvars', 'hcl', 'cnf', 'settings', 'htpasswd', 'pgpass', 'netrc', 'npmrc', 'pypirc', 'dockerfile', 'compose', 'tpl', 'j2', 'erb', 'service', 'desktop', 'reg']);
+const SHELL = new Set(['sh', 'bash', 'zsh', 'ksh', 'fish', 'bat', 'cmd', 'mk', 'makefile', 'dockerfile', 'sql', 'http', 'rest']);
+const DOC = new Set(['md', 'markdown', 'rst', 'txt', 'adoc', 'asciidoc', 'html', 'htm', 'tex', 'org', 'wiki']);
+
+const TEST_DIR = /(?:^|\/)(?:tests?|__tests__|spec|specs|testing|testdata|test-data|test_data|fixtures?|__fixtures__|mocks?|__mocks__|stubs?|fakes?|e2e|integration-tests?)(?:\/|$)/i;
+const TEST_FILE = /(?:^|[/._-])(?:test|tests|spec|mock|mocks|fake|fixture|stub)(?:[._-][^/]*)?\.[\w]+$|_test\.go$|Tests?\.(?:java|kt|cs|swift|scala)$/i;
+const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|docs?|documentation|tutorials?|templates?)(?:\/|$)/i;
+const EXAMPLE_FILE = /\.(?:example|sample|template|tmpl|dist|default|defaults|skel|orig)(?:\.[\w]+)?$|(?:^|[/._-])(?:example|sample|template)(?:[._-][^/]*)?$/i;
+
+export function fileContext(path: string): FileContext {
+  const lower = path.toLowerCase();
+  const base = lower.slice(lower.lastIndexOf('/') + 1);
+  const extension = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1) : base;
+  let syntax: Syntax = 'unknown';
+  if (base.startsWith('.env') || base === 'dockerfile' || base.startsWith('dockerfile.') || base.endsWith('.dockerfile') || base.startsWith('docker-compose')) syntax = 'config';
+  else if (CODE.has(extension)) syntax = 'code';
+  else if (SHELL.has(extension)) syntax = 'shell';
+  else if (CONFIG.has(extension)) syntax = 'config';
+  else if (DOC.has(extension)) syntax = 'doc';
+  // `.env.example`, `config.yml.sample`: the syntax of the file before the template suffix.
+  if (EXAMPLE_FILE.test(base) && syntax === 'unknown') {
+    const inner = base.replace(/\.(?:example|sample|template|tmpl|dist|default|defaults|skel|orig)$/, '');
+    if (inner !== base) syntax = fileContext(inner).syntax;
+  }
+  const signals: string[] = [];
+  let score = 0;
+  if (EXAMPLE_FILE.test(base)) {
+    score -= 0.25;
+    signals.push('example/template file');
+  } else if (TEST_DIR.test(lower) || TEST_FILE.test(base)) {
+    score -= 0.25;
+    signals.push('test, fixture or mock file');
+  } else if (EXAMPLE_DIR.test(lower)) {
+    score -= 0.15;
+    signals.push('example or docs folder');
+  }
+  if (syntax === 'doc') {
+    score -= 0.1;
+    signals.push('documentation file');
+  }
+  return { score, syntax, signals };
+}
