@@ -14,6 +14,8 @@ export interface ReadContext {
   limits: ArchiveLimits;
   meter: ArchiveMeter;
   warn(message: string): void;
+  /** Called instead of a warning for a member over `maxMemberBytes` (an image counts them; an archive warns). */
+  tooLarge?(where: string): void;
 }
 
 /** The input could not be read as the format its magic bytes promised. */
@@ -30,6 +32,11 @@ export function memberName(raw: string): string {
 
 export function tooLargeWarning(where: string, limit: number): string {
   return `skipped ${where}: larger than ${formatLimit(limit)} once decompressed (--max-file-size)`;
+}
+
+export function reportTooLarge(context: ReadContext, where: string): void {
+  if (context.tooLarge !== undefined) context.tooLarge(where);
+  else context.warn(tooLargeWarning(where, context.limits.maxMemberBytes));
 }
 
 function formatLimit(bytes: number): string {

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { bunzip2, gunzip } from './compressed.js';
 import { detectFormat, HEAD_BYTES, isTarHeader, strippedName, type ArchiveFormat } from './detect.js';
 import { LimitHit } from './limits.js';
-import { tooLargeWarning, type ArchiveMember, type ReadContext } from './members.js';
+import { reportTooLarge, type ArchiveMember, type ReadContext } from './members.js';
 import { tarMembers } from './tar.js';
 import { zipMembers, type ArchiveInput } from './zip.js';
 
@@ -52,7 +52,7 @@ export async function* archiveMembers(input: ArchiveInput, format: ArchiveFormat
     }
     const name = strippedName(context.where.slice(context.where.lastIndexOf('!') + 1));
     const data = await collect(head.parts, inflated, context.limits.maxMemberBytes);
-    if (data === undefined) context.warn(tooLargeWarning(`${context.where}!${name}`, context.limits.maxMemberBytes));
+    if (data === undefined) reportTooLarge(context, `${context.where}!${name}`);
     else yield { name, data };
   } catch (error) {
     // A ratio limit on a single compressed stream ends the archive: there is nothing else in it to read.

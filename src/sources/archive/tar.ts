@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { extract as tarExtract, type Header } from 'tar-stream';
 import { LimitHit } from './limits.js';
-import { CorruptArchive, memberName, tooLargeWarning, type ReadContext } from './members.js';
+import { CorruptArchive, memberName, reportTooLarge, type ReadContext } from './members.js';
 
 interface TarEntry extends AsyncIterable<Buffer> {
   header: Header;
@@ -61,7 +61,7 @@ export async function* tarMembers(input: Readable, context: ReadContext, charge:
         else parts.push(part);
       }
       if (tooLarge) {
-        context.warn(tooLargeWarning(where, limits.maxMemberBytes));
+        reportTooLarge(context, where);
         if (everyEntry) yield { name, data: undefined, type };
         continue;
       }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { checkRatio, LimitHit } from './limits.js';
-import { CorruptArchive, memberName, tooLargeWarning, type ArchiveMember, type ReadContext } from './members.js';
+import { CorruptArchive, memberName, reportTooLarge, type ArchiveMember, type ReadContext } from './members.js';
 
 export type ArchiveInput = { file: string } | { data: Buffer };
 
@@ -50,7 +50,7 @@ export async function* zipMembers(input: ArchiveInput, context: ReadContext): As
       }
       // A declared size can lie low, never usefully high: skipping on it saves inflating what would be cut.
       if (entry.uncompressedSize > limits.maxMemberBytes) {
-        context.warn(tooLargeWarning(where, limits.maxMemberBytes));
+        reportTooLarge(context, where);
         continue;
       }
       const data = await readEntry(zip, entry, where, context);
@@ -74,7 +74,7 @@ async function readEntry(zip: ZipFile, entry: Entry, where: string, context: Rea
       context.meter.charge(part.length, where);
       checkRatio(limits, length, entry.compressedSize, where);
       if (length > limits.maxMemberBytes) {
-        context.warn(tooLargeWarning(where, limits.maxMemberBytes));
+        reportTooLarge(context, where);
         return undefined;
       }
       parts.push(part);
