@@ -12,6 +12,20 @@ export interface Origin {
   /** Set for history and staged scans (issue: git sources). */
   commit?: CommitInfo;
   blob?: string;
+  /** Set for container images: which layer of which image held the file. */
+  layer?: LayerInfo;
+}
+
+export interface LayerInfo {
+  /** The image's tags, comma-separated (or its manifest digest when it has none). */
+  image: string;
+  digest: string;
+  /** 0 for the base layer. */
+  index: number;
+  /** The history line that made the layer (`RUN …`, `COPY …`), when the image config kept it. */
+  createdBy?: string;
+  /** A later layer deleted the file: gone from a container's filesystem, still in the image. */
+  deleted: boolean;
 }
 
 export interface CommitInfo {
@@ -45,6 +59,7 @@ export interface Finding {
   verification: VerificationStatus;
   commit?: CommitInfo;
   blob?: string;
+  layer?: LayerInfo;
   appearances?: Appearance[];
   appearanceCount?: number;
   /** How the secret was decoded before it matched (e.g. `base64`), when it was. */
@@ -150,5 +165,6 @@ export function toFinding(detection: Detection, lines: LineIndex, origin: Origin
     verification: 'unverified',
     ...(origin.commit === undefined ? {} : { commit: origin.commit }),
     ...(origin.blob === undefined ? {} : { blob: origin.blob }),
+    ...(origin.layer === undefined ? {} : { layer: origin.layer }),
   };
 }

@@ -119,6 +119,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
       verification: finding.verification,
       ...(finding.commit === undefined ? {} : { commit: finding.commit.sha, author: finding.commit.authorEmail, date: finding.commit.date }),
       ...(finding.appearanceCount === undefined ? {} : { appearanceCount: finding.appearanceCount }),
+      ...(finding.layer === undefined ? {} : { layer: finding.layer }),
       ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
     },
   };

@@ -16,6 +16,11 @@ const SEVERITY_COLOR: Record<Severity, string> = {
   info: '\x1b[2m',
 };
 
+function layerLine(layer: NonNullable<Finding['layer']>): string {
+  const made = layer.createdBy === undefined ? '' : `, made by: ${layer.createdBy.length > 120 ? `${layer.createdBy.slice(0, 119)}…` : layer.createdBy}`;
+  return `image ${layer.image}, layer ${layer.index} ${layer.digest}${made}${layer.deleted ? '; deleted by a later layer, still in the image' : ''}`;
+}
+
 /** Readable output, grouped by file (or by commit and path in history scans), then a one-line summary. */
 export function formatText(report: Report, options: TextOptions): string {
   const paint = (code: string, text: string) => (options.color ? `${code}${text}\x1b[0m` : text);
@@ -33,6 +38,7 @@ export function formatText(report: Report, options: TextOptions): string {
     if (first.commit) {
       lines.push(`  ${paint('\x1b[2m', `commit ${first.commit.sha.slice(0, 12)} by ${first.commit.authorName} <${first.commit.authorEmail}> on ${first.commit.date}: ${first.commit.subject}`)}`);
     }
+    if (first.layer) lines.push(`  ${paint('\x1b[2m', layerLine(first.layer))}`);
     for (const finding of findings) {
       const where = `${finding.line}:${finding.column}`.padEnd(9);
       const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(8));

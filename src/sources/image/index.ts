@@ -8,23 +8,13 @@
  * lower layer's files are named: one pass over each layer, nothing held back.
  */
 import { stat } from 'node:fs/promises';
+import type { LayerInfo } from '../../engine/finding.js';
 import { CorruptArchive } from '../archive/members.js';
 import { directoryFiles, tarFiles, type ImageFiles } from './files.js';
 import { addWhiteouts, deletedBy, emptyWhiteouts, IMAGE_LIMITS, layerContext, layerEntries, LimitHit, whiteoutOf, type Whiteouts } from './layers.js';
 import { ImageFormatError, readImages } from './manifest.js';
 
 export { ImageFormatError } from './manifest.js';
-
-export interface LayerInfo {
-  /** The image's tags (comma-separated), or its manifest digest. */
-  image: string;
-  digest: string;
-  /** 0 for the base layer. */
-  index: number;
-  createdBy?: string;
-  /** A later layer deleted this file: it is not in the container's filesystem, but it is in the image. */
-  deleted: boolean;
-}
 
 export interface ImageMember {
   /** `<image label>!<layer digest>!<path in the layer>`. */
