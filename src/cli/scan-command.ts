@@ -33,6 +33,9 @@ export interface ScanArgs extends NoiseArgs, VerifyArgs {
   maxCount?: number;
   staged?: boolean;
   prePush?: boolean;
+  archives?: boolean;
+  archiveDepth?: number;
+  image?: string;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = '10MB';
@@ -49,6 +52,9 @@ export function scanOptions<T>(yargs: Argv<T>) {
     .option('ignore-files', { type: 'boolean', default: true, describe: 'Honour .gitignore and .keywardignore; --no-ignore-files scans everything' })
     .option('stdin', { type: 'boolean', default: false, describe: 'Scan standard input (also spelled -)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary or progress on stderr' })
+    .option('archives', { type: 'boolean', default: true, describe: 'Open zip/jar/tar/gz/bz2 archives and scan their members; --no-archives counts them instead' })
+    .option('archive-depth', { type: 'number', default: 2, describe: 'Open archives inside archives this many levels deep' })
+    .option('image', { type: 'string', describe: 'Scan a container image: a `docker save` tarball or an OCI image layout (directory or tar)' })
     .options(NOISE_OPTIONS)
     .options(GIT_OPTIONS)
     .options(VERIFY_OPTIONS);
@@ -75,6 +81,7 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       .example('$0 scan src config.yml --format sarif -o keyward.sarif', 'Scan two paths, write SARIF for GitHub code scanning')
       .example('cat .env | $0 scan -', 'Scan stdin')
       .example('$0 scan --history', 'Scan the whole git history of the current repository')
+      .example('$0 scan --image app.tar', 'Scan every layer of a container image saved with docker save')
       .example('$0 scan --staged', 'Scan the staged changes (what a pre-commit hook runs)')
       .example('$0 scan --no-redact --format json', 'Print secrets in full, for local triage only') as unknown as Argv<ScanArgs>,
   handler: async (args) => {
@@ -102,10 +109,22 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   const { rules, noise } = setup;
   const maxFileSize =
     setup.maxFileSize !== undefined && args.maxFileSize === DEFAULT_MAX_FILE_SIZE ? setup.maxFileSize : parseSize(args.maxFileSize, '--max-file-size');
+  const archiveDepth = checkArchiveDepth(args.archiveDepth);
   const sink = collectingSink();
   let stats: ScanStats;
   let kind: ScanKind = 'worktree';
-  if (args.stdin) {
+  if (args.image !== undefined) {
+    if (args.stdin || args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('--image cannot be mixed with paths or stdin');
+    kind = 'image';
+    const { scanImage } = await import('../scan/image-scan.js');
+    const { archiveOptions } = await import('../scan/archive-scan.js');
+    stats = await scanImage(
+      args.image,
+      args.image,
+      { rules, maxFileSize, revealSecrets: !args.redact || needsRawSecrets(args), noise, archives: archiveOptions(args.archives ?? true, archiveDepth, maxFileSize) },
+      sink,
+    );
+  } else if (args.stdin) {
     if (args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('- (stdin) cannot be mixed with paths');
     kind = 'stdin';
     stats = await scanStdin(rules, args.redact && !needsRawSecrets(args), sink.finding, noise);
@@ -118,12 +137,20 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
         revealSecrets: !args.redact || needsRawSecrets(args),
         noise,
         useIgnoreFiles: args.ignoreFiles,
+        archives: args.archives,
+        archiveDepth,
         ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
       },
       sink,
     );
   }
   return finishScan(io, args, { kind, rules, findings: sink.findings, warnings: [...setup.warnings, ...sink.warnings], stats, started });
+}
+
+function checkArchiveDepth(depth: number | undefined): number {
+  if (depth === undefined) return 2;
+  if (!Number.isInteger(depth) || depth < 0) throw new KeywardError(`--archive-depth: expected a whole number of levels (0 or more), got ${JSON.stringify(depth)}`);
+  return depth;
 }
 
 export type GitScanMode = 'history' | 'staged' | 'pre-push';

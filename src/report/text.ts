@@ -65,11 +65,13 @@ export function summaryLine(report: Report): string {
     report.findings.length === 0
       ? 'no secrets found'
       : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${counts.join(', ')}) in ${files} file${files === 1 ? '' : 's'}`;
-  const scanned = stats.blobsScanned > 0 ? `${stats.blobsScanned} blobs` : `${stats.filesScanned} files`;
+  const opened = (stats.archivesOpened ?? 0) > 0 ? ` (with the members of ${stats.archivesOpened} archive${stats.archivesOpened === 1 ? '' : 's'})` : '';
+  const scanned = `${stats.blobsScanned > 0 ? `${stats.blobsScanned} blobs` : `${stats.filesScanned} files`}${opened}`;
   const skipped = [
     stats.filesBinary > 0 ? `${stats.filesBinary} binary` : '',
     stats.filesTooLarge > 0 ? `${stats.filesTooLarge} over the size limit` : '',
     stats.filesUnreadable > 0 ? `${stats.filesUnreadable} unreadable` : '',
+    (stats.archivesSkipped ?? 0) > 0 ? `${stats.archivesSkipped} archive${stats.archivesSkipped === 1 ? '' : 's'} (--no-archives)` : '',
   ].filter(Boolean);
   return `${head}; scanned ${scanned}, ${formatBytes(stats.bytesScanned)} in ${(report.durationMs / 1000).toFixed(2)} s${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}`;
 }

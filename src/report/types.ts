@@ -2,7 +2,7 @@ import type { Finding } from '../engine/finding.js';
 import type { RuleMeta } from '../rules/types.js';
 import type { ScanStats } from '../scan/stats.js';
 
-export type ScanKind = 'worktree' | 'history' | 'staged' | 'stdin';
+export type ScanKind = 'worktree' | 'history' | 'staged' | 'stdin' | 'image';
 
 /** Everything a reporter may look at: plain data, no engine, no files. */
 export interface Report {

@@ -10,6 +10,9 @@ export interface ScanStats {
   symlinksSkipped: number;
   pathsIgnored: number;
   blobsScanned: number;
+  /** Archives (and compressed files) opened, and those left shut by --no-archives. */
+  archivesOpened: number;
+  archivesSkipped: number;
   findings: number;
   dropped: Record<DropReason, number>;
   droppedByRule: Record<string, Partial<Record<DropReason, number>>>;
@@ -25,6 +28,8 @@ export function emptyStats(): ScanStats {
     symlinksSkipped: 0,
     pathsIgnored: 0,
     blobsScanned: 0,
+    archivesOpened: 0,
+    archivesSkipped: 0,
     findings: 0,
     dropped: emptyDropped(),
     droppedByRule: {},

@@ -3,6 +3,7 @@ import type { Rule } from '../rules/types.js';
 import { createEngine, engineOptionsOf, type Engine, type EngineOptions } from '../engine/index.js';
 import { KeywardError } from '../errors.js';
 import { resolveTarget, walkWorktree } from '../sources/worktree.js';
+import { archiveOptions, mayBeArchive, scanArchive } from './archive-scan.js';
 import { defaultThreadCount, ScanPool, type TaskResult } from './pool.js';
 import { scanFile, type FileScanOptions, type FileToScan } from './scan-file.js';
 import type { ScanSink } from './sink.js';
@@ -14,6 +15,9 @@ export interface WorktreeScanOptions extends EngineOptions {
   useIgnoreFiles: boolean;
   /** Worker threads; 1 scans on the calling thread. Defaults to the number of cores. */
   threads?: number;
+  /** Open archives found in the tree (default true), this many levels deep (default 2). */
+  archives?: boolean;
+  archiveDepth?: number;
 }
 
 /** Below this many files a scan stays on the calling thread: starting workers would cost more than it saves. */
@@ -36,6 +40,9 @@ export async function scanWorktree(paths: string[], options: WorktreeScanOptions
   const results: TaskResult[] = [];
   let pending: FileToScan[] = [];
   let filesSeen = 0;
+  const archives = archiveOptions(options.archives ?? true, options.archiveDepth, options.maxFileSize);
+  // Archives are opened on this thread after the walk: a stream per archive, one member in memory at a time.
+  const maybeArchives: { file: FileToScan; explicit: boolean }[] = [];
 
   const engineHere = () => (engine ??= createEngine(options.rules, engineOptionsOf(options)));
   const warn = (message: string) => sink.warning(message);
@@ -63,6 +70,10 @@ export async function scanWorktree(paths: string[], options: WorktreeScanOptions
     for (const target of targets) {
       if (target.kind === 'file') {
         const file = { absolutePath: target.absolutePath, path: target.display };
+        if (mayBeArchive(file.path)) {
+          maybeArchives.push({ file, explicit: true });
+          continue;
+        }
         const findings = scanFile(engineHere(), file, { ...fileOptions, explicit: true }, stats, warn);
         results.push({ findings, warnings: [], stats: emptyStats() });
         continue;
@@ -78,7 +89,12 @@ export async function scanWorktree(paths: string[], options: WorktreeScanOptions
       });
       for await (const file of walk) {
         filesSeen++;
-        pending.push(prefix === '' ? file : { ...file, path: posix.join(prefix, file.path) });
+        const named = prefix === '' ? file : { ...file, path: posix.join(prefix, file.path) };
+        if (mayBeArchive(named.path)) {
+          maybeArchives.push({ file: named, explicit: false });
+          continue;
+        }
+        pending.push(named);
         if (pool === undefined && threads > 1 && filesSeen >= FILES_BEFORE_WORKERS) {
           pool = new ScanPool(threads, { rules: options.rules, engineOptions: engineOptionsOf(options) });
         }
@@ -97,6 +113,11 @@ export async function scanWorktree(paths: string[], options: WorktreeScanOptions
         const findings = scanFile(engineHere(), file, fileOptions, stats, warn);
         results.push({ findings, warnings: [], stats: emptyStats() });
       }
+    }
+    for (const { file, explicit } of maybeArchives) {
+      const found = await scanArchive(engineHere(), { file: file.absolutePath }, file.path, archives, stats, warn);
+      const findings = found ?? scanFile(engineHere(), file, { ...fileOptions, explicit }, stats, warn);
+      results.push({ findings, warnings: [], stats: emptyStats() });
     }
   } finally {
     await pool?.close();

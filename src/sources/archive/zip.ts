@@ -87,6 +87,10 @@ async function readEntry(zip: ZipFile, entry: Entry, where: string, context: Rea
       return undefined;
     }
     // One damaged member (a bad CRC, a size that lied) costs that member only: the directory still lists the rest.
+    if (error instanceof Error && /too many bytes in the stream/.test(error.message)) {
+      context.warn(`stopped reading ${where}: it inflates past the ${entry.uncompressedSize} bytes its header declares, like a zip bomb; the rest was not scanned`);
+      return undefined;
+    }
     context.warn(`cannot read ${where}: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   } finally {
