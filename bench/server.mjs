@@ -65,7 +65,7 @@ try {
   await new Promise((resolve) => child.once('exit', resolve));
 
   const check = await Issuer.open(new SqliteKeyStore(db));
-  const events = await check.store.auditEvents();
+  const events = await check.auditLog();
   const revokedIds = events.filter((event) => event.type === 'key.revoked').map((event) => event.keyId);
   const audit = await check.verifyAudit();
   await check.close();

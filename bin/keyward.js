@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 22)) {
-  process.stderr.write(`keyward: error: Node.js ${process.versions.node} is too old; keyward needs Node.js 22.22.2 or newer (24 LTS recommended)\n`);
+  process.stderr.write(
+    `keyward: error: Node.js ${process.versions.node} is too old; keyward needs Node.js 22.22.2 or newer (24 LTS recommended). ` +
+      'Fix: in a keyward checkout run `. scripts/use-node24.sh` (installs Node 24 from the npm registry for this shell), ' +
+      'or install Node 24 LTS with your version manager (`nvm install 24`, `fnm install 24`) or from https://nodejs.org\n',
+  );
   process.exit(2);
 }
 const argv = process.argv.slice(2);

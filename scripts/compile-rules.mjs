@@ -3,11 +3,12 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { compileMatcher } from '../dist/matcher/index.js';
+import { withPartRules } from '../dist/engine/pairs.js';
 import { BUILTIN_RULES_CACHE, DEFAULT_RULES_DIR, parseRulesIn, ruleFilesDigest } from '../dist/rules/load.js';
 
 const parsed = parseRulesIn(DEFAULT_RULES_DIR);
 try {
-  compileMatcher(parsed); // every pattern through RE2 now, so the CLI may compile them lazily
+  compileMatcher(withPartRules(parsed)); // every pattern (and pair part) through RE2 now, so the CLI may compile them lazily
 } catch (error) {
   console.error(`keyward build: ${error.message}`);
   process.exit(1);

@@ -10,6 +10,14 @@ import type { Rule } from './rules/types.js';
 export { createEngine, scanChunk, type Engine, type EngineOptions } from './engine/index.js';
 export type { Appearance, CommitInfo, Finding, Origin, VerificationStatus } from './engine/finding.js';
 export { fingerprintOf, contentFingerprintOf, redact, sha256Hex } from './engine/finding.js';
+export {
+  CREDENTIAL_FILE_HEAD_BYTES,
+  CREDENTIAL_FILE_RULES,
+  credentialFileFinding,
+  detectCredentialFile,
+  type CredentialFileKind,
+  type FileDetection,
+} from './engine/file-rules.js';
 export { KeywardError, RuleError } from './errors.js';
 export { formatReport, FORMATS, type Format, type Report, type ScanKind } from './report/index.js';
 export { toSarif } from './report/sarif.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detect } from '../src/engine/detect.js';
+import { createEngine } from '../src/engine/index.js';
 import { compileMatcher, MAX_KEYWORDS_PER_SET } from '../src/matcher/index.js';
 import { loadRules } from '../src/rules/load.js';
 import type { Rule } from '../src/rules/types.js';
@@ -52,8 +53,15 @@ describe('matcher', () => {
 });
 
 describe('the prefilter compiled from rules/', () => {
-  const rules = loadRules();
-  const matcher = compileMatcher(rules);
+  // What the engine compiles: credential-file rules with a path condition sit in a matcher of their own,
+  // run only on their files, so their common keywords (`password`) never reach ordinary source.
+  const engine = createEngine(loadRules(), { revealSecrets: false });
+  const { matcher, rules } = engine;
+
+  it('leaves the rules with a path condition out of the main matcher', () => {
+    expect(rules.some((rule) => rule.pathPattern !== undefined)).toBe(false);
+    expect(engine.pathRules?.rules.length).toBeGreaterThanOrEqual(10);
+  });
 
   it('keeps the Set to literals and the exact patterns off most of real source code', () => {
     // A fixed sample of real third-party JavaScript, pinned by the lockfile.

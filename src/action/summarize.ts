@@ -5,6 +5,7 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import type { Log } from 'sarif';
+import { escapeControl } from '../report/escape.js';
 
 export interface ActionSummary {
   count: number;
@@ -39,8 +40,9 @@ export function summarizeSarif(log: Log, title: string): ActionSummary {
   return { count, markdown: `${lines.join('\n')}\n` };
 }
 
+/** A table cell: control characters escaped (no forged rows or log lines), pipes and backticks defused. */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\n/g, ' ');
+  return escapeControl(text).replace(/\|/g, '\\|').replace(/`/g, "'");
 }
 
 /** Appends `name=value` to a GitHub runner file ($GITHUB_OUTPUT), refusing newlines that would forge outputs. */

@@ -10,10 +10,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { KeywardError, describeFsError } from '../errors.js';
 import type { Finding } from '../engine/finding.js';
 
+/**
+ * `secretSha256` is the finding's identity hash: a plain SHA-256 for high-entropy keys, scrypt for
+ * passwords and other low-entropy secrets, which the file then marks with `"hash": "scrypt"` so a reader
+ * knows a dictionary cannot simply be run against it.
+ */
 export interface BaselineEntry {
   path: string;
   ruleId: string;
   secretSha256: string;
+  hash?: 'scrypt';
 }
 
 export const BASELINE_VERSION = 1;
@@ -23,13 +29,13 @@ export function baselineKey(entry: BaselineEntry): string {
 }
 
 export function entryOf(finding: Finding): BaselineEntry {
-  return { path: finding.path, ruleId: finding.ruleId, secretSha256: finding.secretSha256 };
+  return { path: finding.path, ruleId: finding.ruleId, secretSha256: finding.secretSha256, ...(finding.secretHashAlgorithm === 'scrypt' ? { hash: 'scrypt' as const } : {}) };
 }
 
 /** Unique entries in a stable order. */
 export function sortEntries(entries: Iterable<BaselineEntry>): BaselineEntry[] {
   const unique = new Map<string, BaselineEntry>();
-  for (const entry of entries) unique.set(baselineKey(entry), { path: entry.path, ruleId: entry.ruleId, secretSha256: entry.secretSha256 });
+  for (const entry of entries) unique.set(baselineKey(entry), { path: entry.path, ruleId: entry.ruleId, secretSha256: entry.secretSha256, ...(entry.hash === undefined ? {} : { hash: entry.hash }) });
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...unique.values()].sort((a, b) => compare(a.path, b.path) || compare(a.ruleId, b.ruleId) || compare(a.secretSha256, b.secretSha256));
 }
@@ -73,7 +79,8 @@ export function readBaseline(file: string): BaselineEntry[] {
     if (typeof e?.path !== 'string' || typeof e.ruleId !== 'string' || typeof e.secretSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.secretSha256)) {
       throw new KeywardError(`${file}: entry ${index + 1} needs path, ruleId and a 64-hex secretSha256`);
     }
-    return { path: e.path, ruleId: e.ruleId, secretSha256: e.secretSha256 };
+    if (e.hash !== undefined && e.hash !== 'scrypt') throw new KeywardError(`${file}: entry ${index + 1}: unknown hash '${String(e.hash)}' (expected scrypt, or no hash field for SHA-256)`);
+    return { path: e.path, ruleId: e.ruleId, secretSha256: e.secretSha256, ...(e.hash === undefined ? {} : { hash: e.hash }) };
   });
 }
 

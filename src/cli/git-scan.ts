@@ -8,7 +8,8 @@ import type { CliIo } from './io.js';
 import { parseSize } from './io.js';
 import { prepareNoise } from './noise-options.js';
 import { needsRawSecrets } from './verify-options.js';
-import { DEFAULT_MAX_FILE_SIZE, finishScan, loadRuleSet, type GitScanMode, type ScanArgs } from './scan-command.js';
+import { describeRuleSet } from '../config/load.js';
+import { checkSomeRules, DEFAULT_MAX_FILE_SIZE, finishScan, loadRuleSet, type GitScanMode, type ScanArgs } from './scan-command.js';
 
 /** `keyward scan --history | --staged | --pre-push [PATH]`: PATH is a directory inside the repository. */
 export async function runGitScan(mode: GitScanMode, args: ScanArgs, io: CliIo, started: number): Promise<number> {
@@ -16,7 +17,8 @@ export async function runGitScan(mode: GitScanMode, args: ScanArgs, io: CliIo, s
   const path = args.paths[0] ?? '.';
   const flag = `keyward scan --${mode}`;
   const repo = await openRepository(path, flag);
-  const setup = prepareNoise(args, loadRuleSet(args.rules), repo.root ?? repo.cwd);
+  const setup = prepareNoise(args, loadRuleSet(args.rules, args.builtinRules), repo.root ?? repo.cwd);
+  checkSomeRules(setup.rules);
   const maxFileSize =
     setup.maxFileSize !== undefined && args.maxFileSize === DEFAULT_MAX_FILE_SIZE ? setup.maxFileSize : parseSize(args.maxFileSize, '--max-file-size');
   const engine = { rules: setup.rules, revealSecrets: !args.redact || needsRawSecrets(args), noise: setup.noise };
@@ -36,7 +38,7 @@ export async function runGitScan(mode: GitScanMode, args: ScanArgs, io: CliIo, s
     } else {
       if (repo.shallow) warnings.push('this is a shallow clone: commits before its shallow boundary are not in it and were not scanned (git fetch --unshallow to scan them)');
       const { scanHistory } = await import('../scan/history-scan.js');
-      const progress = io.stderrIsTty && !args.quiet && mode === 'history' ? terminalProgress(io.stderr, 'keyward: history') : NO_PROGRESS;
+      const progress = io.stderrIsTty && !args.quiet && mode === 'history' ? terminalProgress(io.stderrRaw ?? io.stderr, 'keyward: history') : NO_PROGRESS;
       const result = await scanHistory(
         {
           ...engine,
@@ -56,6 +58,7 @@ export async function runGitScan(mode: GitScanMode, args: ScanArgs, io: CliIo, s
   const code = await finishScan(io, args, {
     kind: mode === 'staged' ? 'staged' : 'history',
     rules: setup.rules,
+    ruleSet: describeRuleSet(setup.rules, setup.config),
     findings: sink.findings,
     warnings: [...warnings, ...sink.warnings],
     stats,

@@ -1,5 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { KeywardError, describeFsError } from '../errors.js';
 import { processIo, type CliIo } from './io.js';
@@ -28,13 +29,40 @@ export const installHookCommand: CommandModule<object, InstallHookArgs> = {
   },
 };
 
-export function hookScript(kind: 'pre-commit' | 'pre-push'): string {
+/** The node binary and CLI script this process runs as: what the hook falls back to when `keyward` is not on PATH. */
+export interface HookRuntime {
+  node: string;
+  cli: string;
+}
+
+export function currentRuntime(): HookRuntime {
+  return { node: process.execPath, cli: fileURLToPath(new URL('../../bin/keyward.js', import.meta.url)) };
+}
+
+/** A POSIX shell word that stands for `value` exactly, whatever it holds. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The hook prefers the node and CLI it was installed with (as the pre-commit framework records its
+ * interpreter): a GUI git client or a minimal PATH finds neither `keyward` nor `npx`, and a different
+ * keyward on PATH may be another version. When those are gone it tries PATH and a project-local install,
+ * then fails with one line that says how to repair it; it never asks the registry for a package.
+ */
+export function hookScript(kind: 'pre-commit' | 'pre-push', runtime: HookRuntime = currentRuntime()): string {
   const scan = kind === 'pre-commit' ? 'scan --staged' : 'scan --pre-push';
   const what = kind === 'pre-commit' ? 'a commit that adds' : 'a push whose commits add';
+  const reinstall = kind === 'pre-commit' ? 'keyward install-hook' : 'keyward install-hook --pre-push';
   return [
     '#!/bin/sh',
     HOOK_MARKER,
     `# Blocks ${what} a secret. Bypass once with --no-verify; uninstall by deleting this file.`,
+    `KEYWARD_NODE=${shellQuote(runtime.node)}`,
+    `KEYWARD_CLI=${shellQuote(runtime.cli)}`,
+    'if [ -x "$KEYWARD_NODE" ] && [ -f "$KEYWARD_CLI" ]; then',
+    `  exec "$KEYWARD_NODE" "$KEYWARD_CLI" ${scan}`,
+    'fi',
     'if command -v keyward >/dev/null 2>&1; then',
     `  exec keyward ${scan}`,
     'fi',
@@ -42,7 +70,8 @@ export function hookScript(kind: 'pre-commit' | 'pre-push'): string {
     'if [ -x node_modules/.bin/keyward ]; then',
     `  exec node_modules/.bin/keyward ${scan}`,
     'fi',
-    `exec npx --no-install keyward ${scan}`,
+    `echo "keyward: error: the ${kind} hook cannot find keyward: $KEYWARD_NODE or $KEYWARD_CLI is gone and keyward is not on PATH; reinstall it with: ${reinstall}" >&2`,
+    'exit 2',
     '',
   ].join('\n');
 }

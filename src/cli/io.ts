@@ -1,9 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { KeywardError, describeFsError } from '../errors.js';
+import { escapeLines } from '../report/escape.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
+  /** Messages for people: control characters in them are escaped (they may quote paths and commit subjects). */
   stderr: (text: string) => void;
+  /** Our own terminal drawing (the progress line): written as it is. */
+  stderrRaw?: (text: string) => void;
   /** Colour only on a terminal, and never when NO_COLOR is set. */
   color: boolean;
   stderrIsTty: boolean;
@@ -12,7 +16,8 @@ export interface CliIo {
 export function processIo(): CliIo {
   return {
     stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    stderr: (text) => void process.stderr.write(escapeLines(text)),
+    stderrRaw: (text) => void process.stderr.write(text),
     color: Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'] && process.env['TERM'] !== 'dumb',
     stderrIsTty: Boolean(process.stderr.isTTY),
   };

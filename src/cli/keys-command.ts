@@ -14,13 +14,13 @@ interface KeysArgs {
   [key: string]: unknown;
 }
 
-/** `keyward keys …`: the issuer's key lifecycle on a SQLite file. The issuer code loads only here. */
+/** `keyward keys …`: the issuer's key lifecycle on a SQLite file or PostgreSQL. The issuer code loads only here. */
 export const keysCommand: CommandModule<object, object> = {
   command: 'keys <command>',
-  describe: 'Issue and manage API keys (hash-only SQLite store, audit trail)',
+  describe: 'Issue and manage API keys (hash-only SQLite or PostgreSQL store, audit trail)',
   builder: (yargs) =>
     yargs
-      .option('db', { type: 'string', default: process.env['KEYWARD_KEYS_DB'] ?? DEFAULT_KEYS_DB, describe: 'Key database (SQLite file; env KEYWARD_KEYS_DB)' })
+      .option('db', { type: 'string', default: process.env['KEYWARD_KEYS_DB'] ?? DEFAULT_KEYS_DB, describe: 'Key database: a SQLite file or a postgres:// URL (env KEYWARD_KEYS_DB)' })
       .option('actor', { type: 'string', describe: 'Who is acting, for the audit trail (default cli:$USER)' })
       .command({
         command: 'init',
@@ -34,13 +34,13 @@ export const keysCommand: CommandModule<object, object> = {
         handler: (parsed) =>
           run(async (io) => {
             const argv = typed(parsed);
-            const { Issuer, SqliteKeyStore } = await import('../issuer/index.js');
-            const store = new SqliteKeyStore(argv.db, { create: true });
+            const { Issuer, openKeyStore } = await import('../issuer/index.js');
+            const store = await openKeyStore(argv.db, { create: true });
             const issuer = await Issuer.init(store, { prefix: String(argv['prefix']), idLength: Number(argv['idLength']), bodyBits: Number(argv['bodyBits']) }, pepperOption()).catch(async (error: unknown) => {
               await store.close();
               throw error;
             });
-            io.stdout(`initialised ${argv.db}: keys like ${issuer.format.prefix}${'x'.repeat(issuer.format.idLength)}_… (${issuer.settings.bodyBits}-bit body, ${issuer.settings.hashAlgorithm})\n`);
+            io.stdout(`initialised ${issuer.location}: keys like ${issuer.format.prefix}${'x'.repeat(issuer.format.idLength)}_… (${issuer.settings.bodyBits}-bit body, ${issuer.settings.hashAlgorithm})\n`);
             await issuer.close();
           }),
       })
@@ -150,7 +150,7 @@ export const keysCommand: CommandModule<object, object> = {
               process.exitCode = check.ok ? 0 : 1;
               return;
             }
-            const events = await issuer.store.auditEvents();
+            const events = await issuer.auditLog();
             if (argv.format === 'json') io.stdout(`${JSON.stringify(events, null, 2)}\n`);
             else for (const event of events) io.stdout(`${event.seq}\t${iso(event.at)}\t${event.type}\t${event.keyId}\t${event.actor}\t${JSON.stringify(event.details)}\n`);
           }),
@@ -179,8 +179,7 @@ export const keysCommand: CommandModule<object, object> = {
         builder: (y) => y.option('output', { alias: 'o', type: 'string', describe: 'Write to FILE' }),
         handler: (parsed) =>
           withIssuer(typed(parsed), async (issuer, io, argv) => {
-            if (issuer.settings.hashAlgorithm !== 'sha256') throw new KeywardError('this database hashes with a pepper; its hashes cannot be matched by scanners');
-            const lines = (await issuer.list()).length === 0 ? [] : await hashLines(issuer);
+            const lines = (await issuer.exportHashes()).map((entry) => `${entry.hash} ${entry.status}\n`);
             emit(io, `# keyward hash export: sha256 of each key and whether it is live\n${lines.join('')}`, argv['output'] === undefined ? undefined : String(argv['output']));
           }),
       })
@@ -191,19 +190,14 @@ export const keysCommand: CommandModule<object, object> = {
 function typed(parsed: unknown): KeysArgs {
   return parsed as KeysArgs;
 }
-async function hashLines(issuer: Issuer): Promise<string[]> {
-  const { livenessOf } = await import('../issuer/index.js');
-  const now = issuer.now();
-  return (await issuer.store.listKeys()).map((record) => `${record.hash} ${livenessOf(record, now)}\n`);
-}
 
 async function run(body: (io: CliIo) => Promise<void>): Promise<void> {
   await body(processIo());
 }
 
 async function withIssuer(argv: KeysArgs, body: (issuer: Issuer, io: CliIo, argv: KeysArgs) => Promise<void>): Promise<void> {
-  const { Issuer, SqliteKeyStore } = await import('../issuer/index.js');
-  const store = new SqliteKeyStore(argv.db);
+  const { Issuer, openKeyStore } = await import('../issuer/index.js');
+  const store = await openKeyStore(argv.db);
   let issuer: Issuer;
   try {
     issuer = await Issuer.open(store, pepperOption());
@@ -249,13 +243,19 @@ function parseLabels(labels: string[]): Record<string, string> {
   return out;
 }
 
-/** `48h`, `90d`, `30m`, `15s`, `500ms` → milliseconds. */
+/** Longer than any key should live, and far inside what a date can hold. */
+const MAX_DURATION_MS = 100 * 365.25 * 86_400_000;
+
+/** `48h`, `90d`, `30m`, `15s`, `500ms` → milliseconds, at most 100 years. */
 export function parseDuration(text: string, flag: string): number {
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
-  if (match === null) throw new KeywardError(`${flag}: '${text}' is not a duration (try 48h, 90d or 30m)`);
+  if (match === null) throw new KeywardError(`${flag}: '${shown}' is not a duration (try 48h, 90d or 30m)`);
   const unit = (match[2] ?? 'ms').toLowerCase();
   const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[unit as 'ms']!;
-  return Math.round(Number(match[1]) * scale);
+  const ms = Math.round(Number(match[1]) * scale);
+  if (!Number.isFinite(ms) || ms > MAX_DURATION_MS) throw new KeywardError(`${flag}: '${shown}' is longer than 100 years`);
+  return ms;
 }
 
 /** The one place a key is printed: stdout, once, with the warning on stderr so pipes capture only the key. */

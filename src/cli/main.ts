@@ -8,9 +8,12 @@ import { keysCommand } from './keys-command.js';
 import { serveCommand } from './serve-command.js';
 import { rulesCommand } from './rules-command.js';
 import { scanCommand } from './scan-command.js';
+import { checkOptionRanges } from './option-ranges.js';
 import { closest } from './suggest.js';
+import { withholdInError } from './withhold.js';
 
-function buildCli(argv: string[]): Argv {
+/** `argv` is what the user typed (positions in messages count from it). */
+function buildCli(argv: string[], typed: readonly string[]): Argv {
   const cli: Argv = yargs(argv);
   return cli
     .scriptName('keyward')
@@ -22,6 +25,7 @@ function buildCli(argv: string[]): Argv {
     .command(keysCommand)
     .command(serveCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces for unexpected errors' })
+    .middleware((parsed) => checkOptionRanges(parsed, argv))
     .demandCommand(1, 'name a command, e.g. keyward scan')
     .recommendCommands()
     .strict()
@@ -30,7 +34,8 @@ function buildCli(argv: string[]): Argv {
     .exitProcess(false)
     .fail((message, error) => {
       if (error) throw error;
-      throw new KeywardError(withSuggestion(message ?? 'invalid usage', cli), { hint: 'run keyward --help (or keyward <command> --help)' });
+      // yargs quotes what was typed; a key pasted as an argument is named by its position instead.
+      throw withholdInError(new KeywardError(withSuggestion(message ?? 'invalid usage', cli), { hint: 'run keyward --help (or keyward <command> --help)' }), typed);
     });
 }
 
@@ -41,8 +46,11 @@ function withSuggestion(message: string, instance: Argv): string {
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (unknown === null) return message;
   const known = Object.keys((instance as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
-  const hints = unknown[1]!
-    .split(', ')
+  // yargs names a kebab-case flag twice (`body-bits, bodyBits`): once is enough.
+  const typedWords = [...new Set(unknown[1]!.split(', ').map((word) => word.replace(/^-+/, '')))];
+  const camel = (word: string) => word.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+  const words = typedWords.filter((word) => !typedWords.some((other) => other !== word && other.includes('-') && camel(other) === word));
+  const hints = words
     .map((word) => {
       const guess = closest(word.replace(/^-+/, ''), known.filter((key) => key.length > 1));
       return guess === undefined ? `--${word.replace(/^-+/, '')}` : `--${word.replace(/^-+/, '')} (did you mean --${guess}?)`;
@@ -59,8 +67,9 @@ export async function main(argv: string[]): Promise<void> {
   });
   try {
     // yargs drops a bare `-`, the usual spelling of "read stdin"; it becomes --stdin.
-    await buildCli(argv.map((arg) => (arg === '-' ? '--stdin' : arg))).parseAsync();
+    await buildCli(argv.map((arg) => (arg === '-' ? '--stdin' : arg)), argv).parseAsync();
   } catch (error) {
-    process.exitCode = reportError(error, debug);
+    // Commands' own errors may quote an argument too (a key given as --prefix): the same rule applies.
+    process.exitCode = reportError(withholdInError(error, argv), debug);
   }
 }

@@ -3,9 +3,11 @@ import { createEngine } from '../engine/index.js';
 import type { NoiseOptions } from '../engine/noise.js';
 import type { Finding } from '../engine/finding.js';
 import { KeywardError } from '../errors.js';
+import { describeRuleSet } from '../config/load.js';
 import { formatReport, FORMATS, type Format, type Report, type ScanKind } from '../report/index.js';
+import { escapeControl } from '../report/escape.js';
 import { summaryLine } from '../report/text.js';
-import { loadRules } from '../rules/load.js';
+import { loadRuleSet as loadRulesWithExtras } from '../rules/ruleset.js';
 import { ruleMeta, type Rule } from '../rules/types.js';
 import { collectingSink } from '../scan/sink.js';
 import { emptyStats, type ScanStats } from '../scan/stats.js';
@@ -18,7 +20,8 @@ export interface ScanArgs extends NoiseArgs, VerifyArgs {
   paths: string[];
   format: Format;
   output?: string;
-  rules?: string;
+  rules?: string[];
+  builtinRules: boolean;
   redact: boolean;
   maxFileSize: string | number;
   threads?: number;
@@ -45,7 +48,8 @@ export function scanOptions<T>(yargs: Argv<T>) {
     .positional('paths', { type: 'string', array: true, default: ['.'], describe: 'Files or directories to scan; - reads stdin' })
     .option('format', { alias: 'f', choices: FORMATS, default: 'text' as Format, describe: 'Report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE instead of stdout' })
-    .option('rules', { type: 'string', describe: 'Load rules from DIR (or one YAML file) instead of the built-in rules' })
+    .option('rules', { type: 'string', array: true, describe: 'Add the rules in DIR (or one YAML file) to the built-in rules; repeatable. Rules that rules check rejects are refused' })
+    .option('builtin-rules', { type: 'boolean', default: true, describe: 'Run the built-in rules; --no-builtin-rules runs only --rules and the config\'s rules' })
     .option('redact', { type: 'boolean', default: true, describe: 'Redact secrets in reports; --no-redact prints them in full for local triage' })
     .option('max-file-size', { type: 'string', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip (and warn about) larger files, e.g. 10MB' })
     .option('threads', { type: 'number', describe: 'Worker threads (default: one per core; 1 scans on the main thread)' })
@@ -83,30 +87,34 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       .example('$0 scan --history', 'Scan the whole git history of the current repository')
       .example('$0 scan --image app.tar', 'Scan every layer of a container image saved with docker save')
       .example('$0 scan --staged', 'Scan the staged changes (what a pre-commit hook runs)')
-      .example('$0 scan --no-redact --format json', 'Print secrets in full, for local triage only') as unknown as Argv<ScanArgs>,
+      .example('$0 scan --no-redact --format json', 'Print secrets in full, for local triage only')
+      .example('$0 scan --validate --only-live', "Ask each key's provider whether it works (sends each found key to its provider)") as unknown as Argv<ScanArgs>,
   handler: async (args) => {
     process.exitCode = await runScan(args, processIo());
   },
 };
 
-export function loadRuleSet(rulesDir: string | undefined): Rule[] {
-  const rules = loadRules(rulesDir);
-  if (rules.length === 0) throw new KeywardError(`no rules found in ${rulesDir ?? 'the built-in rules'}`);
+/** The built-in rules plus every --rules DIR (or only those, with --no-builtin-rules). */
+export function loadRuleSet(extraRules: string | string[] | undefined, builtin = true): Rule[] {
+  const dirs = extraRules === undefined ? [] : Array.isArray(extraRules) ? extraRules : [extraRules];
+  const rules = loadRulesWithExtras({ extraRules: dirs, builtin });
+  if (rules.length === 0 && dirs.length > 0) throw new KeywardError(`no rules found in ${dirs.join(', ')}`);
   return rules;
 }
 
 /** Runs a scan described by CLI arguments; returns the exit code (0 clean, 1 findings, 2 nothing could be scanned). */
 export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   const started = performance.now();
-  checkVerifyArgs(args);
+  await checkVerifyArgs(args);
   const git = gitMode(args);
   if (git !== undefined) {
     // Loaded only when asked for: the pre-commit path pays for nothing it does not use.
     const { runGitScan } = await import('./git-scan.js');
     return runGitScan(git, args, io, started);
   }
-  const setup = prepareNoise(args, loadRuleSet(args.rules));
+  const setup = prepareNoise(args, loadRuleSet(args.rules, args.builtinRules));
   const { rules, noise } = setup;
+  checkSomeRules(rules);
   const maxFileSize =
     setup.maxFileSize !== undefined && args.maxFileSize === DEFAULT_MAX_FILE_SIZE ? setup.maxFileSize : parseSize(args.maxFileSize, '--max-file-size');
   const archiveDepth = checkArchiveDepth(args.archiveDepth);
@@ -144,7 +152,12 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
       sink,
     );
   }
-  return finishScan(io, args, { kind, rules, findings: sink.findings, warnings: [...setup.warnings, ...sink.warnings], stats, started });
+  return finishScan(io, args, { kind, rules, ruleSet: describeRuleSet(rules, setup.config), findings: sink.findings, warnings: [...setup.warnings, ...sink.warnings], stats, started });
+}
+
+/** A config can turn every rule off (enable_only of unknown ids, a gitleaks file without rules): say so, do not pass. */
+export function checkSomeRules(rules: readonly Rule[]): void {
+  if (rules.length === 0) throw new KeywardError('no rules to run: the config and --rules left none', { hint: 'check enable_only/disable, builtin_rules and [extend] useDefault in the config' });
 }
 
 function checkArchiveDepth(depth: number | undefined): number {
@@ -168,7 +181,7 @@ export function gitMode(args: ScanArgs): GitScanMode | undefined {
 export async function finishScan(
   io: CliIo,
   args: Pick<ScanArgs, 'format' | 'output' | 'quiet'> & NoiseArgs & VerifyArgs,
-  scan: { kind: ScanKind; rules: Rule[]; findings: Finding[]; warnings: string[]; stats: ScanStats; started: number; nothingScanned?: boolean },
+  scan: { kind: ScanKind; rules: Rule[]; ruleSet?: string; findings: Finding[]; warnings: string[]; stats: ScanStats; started: number; nothingScanned?: boolean },
 ): Promise<number> {
   const kept = postScan(args, scan.findings, scan.stats, (message) => io.stderr(`keyward: ${message}\n`));
   const findings = await verifyFindings(args, kept, scan.rules, io, findingLocation);
@@ -179,8 +192,9 @@ export async function finishScan(
     stats: scan.stats,
     warnings: scan.warnings,
     durationMs: performance.now() - scan.started,
+    ...(scan.ruleSet === undefined ? {} : { ruleSet: scan.ruleSet }),
   };
-  for (const warning of scan.warnings) io.stderr(`keyward: warning: ${warning}\n`);
+  for (const warning of scan.warnings) io.stderr(`keyward: warning: ${escapeControl(warning)}\n`);
   emit(io, formatReport(report, args.format, { color: io.color && args.output === undefined }), args.output);
   if (!args.quiet && (args.format !== 'text' || args.output !== undefined)) io.stderr(`keyward: ${summaryLine(report)}\n`);
   if (args.explain) io.stderr(`keyward: ${formatExplain(scan.stats)}`);

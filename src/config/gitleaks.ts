@@ -25,6 +25,8 @@ export interface GitleaksImport {
   rules: Rule[];
   rejected: { id: string; reason: string }[];
   disabledRules: string[];
+  /** `[extend] useDefault = true`: the built-in rules run too (gitleaks runs only the config's rules otherwise). */
+  useDefault: boolean;
   noise: NoiseOptions;
   warnings: string[];
 }
@@ -68,7 +70,8 @@ export function importGitleaksConfig(file: string, source: string): GitleaksImpo
     const line = (error as { line?: number }).line;
     throw new ConfigError(file, `invalid TOML: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, line);
   }
-  const result: GitleaksImport = { raw: [], rules: [], rejected: [], disabledRules: [], noise: {}, warnings: [] };
+  checkShape(config, file);
+  const result: GitleaksImport = { raw: [], rules: [], rejected: [], disabledRules: [], useDefault: config.extend?.useDefault === true, noise: {}, warnings: [] };
   const idMap = new Map<string, string>();
   const ruleAllowlists: Record<string, AllowlistData> = {};
 
@@ -330,4 +333,57 @@ export function deriveKeyword(pattern: string): string | undefined {
   const all = runs.flat().filter((run) => run.trim().length >= 3);
   if (all.length === 0) return undefined;
   return all.sort((a, b) => b.length - a.length)[0]!.toLowerCase();
+}
+
+type FieldKind = 'string' | 'number' | 'boolean' | 'strings' | 'table' | 'tables';
+
+const ALLOWLIST_FIELDS: Record<string, FieldKind> = {
+  description: 'string', condition: 'string', regexTarget: 'string', regexes: 'strings', paths: 'strings', stopwords: 'strings', commits: 'strings', targetRules: 'strings',
+};
+const RULE_FIELDS: Record<string, FieldKind> = {
+  id: 'string', description: 'string', regex: 'string', secretGroup: 'number', entropy: 'number', keywords: 'strings', path: 'string', tags: 'strings', allowlist: 'table', allowlists: 'tables',
+};
+
+function kindOf(value: unknown, kind: FieldKind): boolean {
+  const isTable = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'strings':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string');
+    case 'table':
+      return isTable(value);
+    case 'tables':
+      return Array.isArray(value) && value.every(isTable);
+  }
+}
+
+const KIND_TEXT: Record<FieldKind, string> = { string: 'a string', number: 'a number', boolean: 'true or false', strings: 'an array of strings', table: 'a table', tables: 'an array of tables' };
+
+/**
+ * TOML types are whatever the file says: `keywords = "acme_"` or `secretGroup = "2"` must be a config error
+ * naming the rule and field, not a crash deep in the import.
+ */
+function checkShape(config: GitleaksConfig, file: string): void {
+  const check = (where: string, table: Record<string, unknown>, fields: Record<string, FieldKind>) => {
+    for (const [field, kind] of Object.entries(fields)) {
+      const value = table[field];
+      if (value !== undefined && !kindOf(value, kind)) throw new ConfigError(file, `${where}: ${field} must be ${KIND_TEXT[kind]}`);
+    }
+  };
+  const root = config as unknown as Record<string, unknown>;
+  check('the file', root, { extend: 'table', rules: 'tables', allowlist: 'table', allowlists: 'tables' });
+  if (config.extend !== undefined) check('[extend]', config.extend as Record<string, unknown>, { useDefault: 'boolean', path: 'string', disabledRules: 'strings' });
+  (config.rules ?? []).forEach((rule, index) => {
+    const where = `[[rules]] ${index + 1}${typeof rule.id === 'string' ? ` (id ${JSON.stringify(rule.id)})` : ''}`;
+    check(where, rule as Record<string, unknown>, RULE_FIELDS);
+    if (rule.allowlist !== undefined) check(`${where} allowlist`, rule.allowlist as Record<string, unknown>, ALLOWLIST_FIELDS);
+    (rule.allowlists ?? []).forEach((list, n) => check(`${where} allowlists ${n + 1}`, list as Record<string, unknown>, ALLOWLIST_FIELDS));
+  });
+  if (config.allowlist !== undefined) check('[allowlist]', config.allowlist as Record<string, unknown>, ALLOWLIST_FIELDS);
+  (config.allowlists ?? []).forEach((list, n) => check(`[[allowlists]] ${n + 1}`, list as Record<string, unknown>, ALLOWLIST_FIELDS));
 }

@@ -12,7 +12,7 @@ import type { Ajv, ErrorObject } from 'ajv';
 import { KeywardError, describeFsError } from '../errors.js';
 import type { AllowlistData, NoiseOptions } from '../engine/noise.js';
 import { DEFAULT_DECODE } from '../engine/noise.js';
-import { describeSchemaError, firstLine, lineOf, lineOfUnclosedQuote, loadRules, RULE_SCHEMA_PATH, toRule, type RawRule } from '../rules/load.js';
+import { describeSchemaError, firstLine, yamlToData, lineOf, lineOfUnclosedQuote, loadRules, RULE_SCHEMA_PATH, toRule, type RawRule } from '../rules/load.js';
 import type { Rule } from '../rules/types.js';
 import { ConfigError } from './errors.js';
 import { importGitleaksConfig } from './gitleaks.js';
@@ -36,11 +36,16 @@ export interface KeywardConfig {
   rules: Rule[];
   noise: NoiseOptions;
   maxFileSize: number | undefined;
+  /**
+   * Whether the built-in rules run beside the config's own. A .keyward.yml says `builtin_rules: false` to
+   * turn them off; a gitleaks TOML keeps them only with `[extend] useDefault = true`, as gitleaks does.
+   */
+  builtinRules: boolean;
   warnings: string[];
 }
 
 export function emptyConfig(): KeywardConfig {
-  return { file: undefined, disable: [], enableOnly: undefined, rules: [], noise: {}, maxFileSize: undefined, warnings: [] };
+  return { file: undefined, disable: [], enableOnly: undefined, rules: [], noise: {}, maxFileSize: undefined, builtinRules: true, warnings: [] };
 }
 
 /** The nearest `.keyward.yml` in `startDir` or above it, up to the repository root (or the filesystem root outside one). */
@@ -90,6 +95,7 @@ interface RawConfig {
   max_file_size?: number | string;
   decode?: { depth?: number; max_bytes?: number | string };
   inline_ignores?: boolean;
+  builtin_rules?: boolean;
 }
 
 /** Loads a `.keyward.yml`, or a gitleaks TOML (by its `.toml` extension). */
@@ -112,7 +118,7 @@ export function loadConfig(file: string): KeywardConfig {
     }
     throw new ConfigError(file, `invalid YAML: ${firstLine(syntaxError.message)}`, line);
   }
-  const data: unknown = document.toJS() ?? {};
+  const data: unknown = yamlToData(document, (detail) => new ConfigError(file, detail)) ?? {};
   const validate = configValidator();
   if (!validate(data)) {
     const error = pickError(validate.errors!);
@@ -121,7 +127,9 @@ export function loadConfig(file: string): KeywardConfig {
       .split('/')
       .slice(1)
       .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment.replaceAll('~1', '/').replaceAll('~0', '~')));
-    throw new ConfigError(file, describeSchemaError(error), lineOf(document, lineCounter, path), 'the config format is schemas/config.schema.json');
+    const sizeField = validate.errors!.some((e) => e.schemaPath.startsWith('#/definitions/size') && e.instancePath === error.instancePath);
+    const detail = sizeField ? `${path.join('.')}: ${JSON.stringify(valueAt(data, path))} is not a size (write e.g. 10MB, 512KB or a number of bytes)` : describeSchemaError(error);
+    throw new ConfigError(file, detail, lineOf(document, lineCounter, path), 'the config format is schemas/config.schema.json');
   }
   const raw = data as RawConfig;
   const config = emptyConfig();
@@ -143,7 +151,14 @@ export function loadConfig(file: string): KeywardConfig {
   }
   if (raw.inline_ignores !== undefined) config.noise.inlineIgnores = raw.inline_ignores;
   if (raw.max_file_size !== undefined) config.maxFileSize = sizeOf(raw.max_file_size);
+  if (raw.builtin_rules !== undefined) config.builtinRules = raw.builtin_rules;
   return config;
+}
+
+function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let node = data;
+  for (const key of path) node = (node as Record<string | number, unknown> | undefined)?.[key];
+  return node;
 }
 
 /** The most useful of ajv's errors: a misspelt field first, then the deepest error (not "must match else"). */
@@ -180,6 +195,7 @@ function gitleaksAsConfig(file: string, source: string): KeywardConfig {
   config.rules = imported.rules;
   config.disable = imported.disabledRules;
   config.noise = imported.noise;
+  config.builtinRules = imported.useDefault;
   config.warnings = imported.warnings.map((warning) => `${basename(file)}: ${warning}`);
   return config;
 }
@@ -194,21 +210,14 @@ export function sizeOf(value: number | string): number {
 }
 
 /**
- * The rules a scan runs: `base` plus the config's rules (a duplicate id is an error naming both places),
- * then `enable_only` and `disable`. Unknown ids in either are warnings (a typo should not stop a scan).
+ * The rules a scan runs: `base` (without the built-in rules when the config turns them off) plus the
+ * config's rules, then `enable_only` and `disable`. A config rule with a built-in rule's id replaces it, as
+ * gitleaks' own default config does when it extends the defaults; two of the user's own rules with one id
+ * are an error naming both places. Unknown ids in either list are warnings (a typo should not stop a scan).
  */
 export function applyConfigToRules(base: Rule[], config: KeywardConfig): { rules: Rule[]; warnings: string[] } {
-  const warnings: string[] = [];
-  const byId = new Map(base.map((rule) => [rule.id, rule]));
-  const rules = [...base];
-  for (const rule of config.rules) {
-    const earlier = byId.get(rule.id);
-    if (earlier !== undefined) {
-      throw new ConfigError(rule.source.file, `rule ${rule.id}: duplicate rule id (first defined at ${earlier.source.file}:${earlier.source.line})`, rule.source.line);
-    }
-    byId.set(rule.id, rule);
-    rules.push(rule);
-  }
+  const { rules, warnings } = mergeRules(config.builtinRules ? base : base.filter((rule) => !rule.builtin), config.rules);
+  const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const where = config.file === undefined ? 'config' : basename(config.file);
   for (const id of [...config.disable, ...(config.enableOnly ?? [])]) {
     if (!byId.has(id)) warnings.push(`${where}: no rule has the id ${id}`);
@@ -224,4 +233,35 @@ export function applyConfigToRules(base: Rule[], config: KeywardConfig): { rules
     if (!byId.has(id)) warnings.push(`${where}: rule_allowlists names ${id}, which no rule has`);
   }
   return { rules: selected, warnings };
+}
+
+/** `added` on top of `base`: an added rule replaces a built-in one of the same id; other duplicates are errors. */
+export function mergeRules(base: readonly Rule[], added: readonly Rule[]): { rules: Rule[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const rules = [...base];
+  const indexById = new Map(rules.map((rule, index) => [rule.id, index]));
+  for (const rule of added) {
+    const index = indexById.get(rule.id);
+    const earlier = index === undefined ? undefined : rules[index]!;
+    if (earlier === undefined) {
+      indexById.set(rule.id, rules.length);
+      rules.push(rule);
+    } else if (earlier.builtin && !rule.builtin) {
+      rules[index!] = rule;
+    } else {
+      throw new ConfigError(rule.source.file, `rule ${rule.id}: duplicate rule id (first defined at ${earlier.source.file}:${earlier.source.line})`, rule.source.line);
+    }
+  }
+  return { rules, warnings };
+}
+
+/** What the summary says about the active rules: `212 built-in`, `212 built-in + 3 from .keyward.yml`, `5 from gitleaks.toml only`. */
+export function describeRuleSet(rules: readonly Rule[], config: Pick<KeywardConfig, 'file' | 'builtinRules'>): string {
+  const builtin = rules.filter((rule) => rule.builtin).length;
+  const own = rules.length - builtin;
+  if (builtin === 0) {
+    const why = config.file !== undefined && !config.builtinRules ? (extname(config.file).toLowerCase() === '.toml' ? ' ([extend] useDefault is not set)' : ' (builtin_rules: false)') : '';
+    return `${own} custom only${why}`;
+  }
+  return own === 0 ? `${builtin} built-in` : `${builtin} built-in + ${own} custom`;
 }

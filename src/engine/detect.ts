@@ -12,6 +12,8 @@ export interface Detection {
   secret: string;
   /** How the bytes were decoded before the rule matched (outermost first); offsets are then the encoded segment's. */
   decoded?: string[];
+  /** A paired secret's other parts (ids, harmless alone), by part name: src/engine/pairs.ts. */
+  parts?: Record<string, string>;
 }
 
 /**

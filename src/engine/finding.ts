@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, scryptSync } from 'node:crypto';
+import { shannonEntropy } from '../validators/entropy.js';
 import type { Rule, Severity } from '../rules/types.js';
 import type { Detection } from './detect.js';
 import { stripLiteralPrefix } from './detect.js';
@@ -53,7 +54,13 @@ export interface Finding {
   endColumn: number;
   /** Redacted unless the scan was asked to reveal secrets. */
   secret: string;
+  /**
+   * The secret's identity hash (baselines, fingerprints, grouping, issuer lookups): its plain SHA-256 for a
+   * high-entropy key, but a slow salted scrypt hash for a low-entropy secret (a password), whose plain
+   * SHA-256 a dictionary reverses at once. `secretHashAlgorithm` says which.
+   */
   secretSha256: string;
+  secretHashAlgorithm: SecretHashAlgorithm;
   /** sha256(ruleId, secretSha256, path): stable when lines move, changes when the key or file changes. */
   fingerprint: string;
   verification: VerificationStatus;
@@ -64,6 +71,40 @@ export interface Finding {
   appearanceCount?: number;
   /** How the secret was decoded before it matched (e.g. `base64`), when it was. */
   decoded?: string[];
+  /**
+   * A paired secret's other parts by name (`{id: "AKIA…"}`): identifiers that are harmless alone, shown in
+   * full so the pair can be found and revoked; the secret itself stays redacted.
+   */
+  parts?: Record<string, string>;
+}
+
+export type SecretHashAlgorithm = 'sha256' | 'scrypt';
+
+/** Random keys carry far more; a password or a short token does not, and is hashed slowly instead. */
+const HIGH_ENTROPY_BITS = 80;
+/** scrypt cost: ~25 ms and 8 MiB per distinct secret; once per run per secret (cached). */
+const SCRYPT = { N: 8192, r: 8, p: 1, maxmem: 32 * 1024 * 1024 };
+const SCRYPT_SALT = 'keyward/secret-hash/v1';
+const scryptCache = new Map<string, string>();
+
+/** Estimated bits of randomness: length times the per-character Shannon entropy. */
+export function estimatedBits(secret: string): number {
+  return secret.length * shannonEntropy(secret);
+}
+
+/**
+ * A plain SHA-256 only for provider keys with enough entropy that no dictionary holds them (and which an
+ * issuer's hash store can match); generic (context-found) and low-entropy secrets get scrypt.
+ */
+export function hashSecret(rule: Pick<Rule, 'tags'>, secret: string): { hash: string; algorithm: SecretHashAlgorithm } {
+  if (!rule.tags.includes('generic') && estimatedBits(secret) >= HIGH_ENTROPY_BITS) return { hash: sha256Hex(secret), algorithm: 'sha256' };
+  let hash = scryptCache.get(secret);
+  if (hash === undefined) {
+    hash = scryptSync(secret, SCRYPT_SALT, 32, SCRYPT).toString('hex');
+    if (scryptCache.size > 10_000) scryptCache.clear();
+    scryptCache.set(secret, hash);
+  }
+  return { hash, algorithm: 'scrypt' };
 }
 
 export function sha256Hex(text: string | Buffer): string {
@@ -88,13 +129,18 @@ const MAX_VISIBLE_PREFIX = 32;
  */
 /** `secret` as reports show it by default under `rule`: its literal prefix and a few characters. */
 export function redactFor(rule: Rule, secret: string): string {
-  return redact(secret, secret.length - stripLiteralPrefix(rule, secret).length);
+  return redact(secret, secret.length - stripLiteralPrefix(rule, secret).length, hashSecret(rule, secret).algorithm === 'scrypt');
 }
 
-export function redact(secret: string, literalPrefixLength: number): string {
+/** Characters a short or low-entropy secret shows at most: two of a password are already a hint. */
+const VISIBLE_WEAK_CHARACTERS = 2;
+const SHORT_SECRET = 20;
+
+export function redact(secret: string, literalPrefixLength: number, weak = false): string {
   const prefix = secret.slice(0, Math.min(literalPrefixLength, MAX_VISIBLE_PREFIX));
   const body = secret.slice(literalPrefixLength);
-  const visible = Math.min(VISIBLE_BODY_CHARACTERS, Math.floor(body.length / 4));
+  const cap = weak || body.length < SHORT_SECRET ? VISIBLE_WEAK_CHARACTERS : VISIBLE_BODY_CHARACTERS;
+  const visible = Math.min(cap, Math.floor(body.length / 4));
   return `${prefix}${body.slice(0, visible)}…`.replace(/\s+/g, ' ');
 }
 
@@ -148,7 +194,7 @@ export function toFinding(detection: Detection, lines: LineIndex, origin: Origin
   const { rule, secret } = detection;
   const start = lines.position(detection.start);
   const end = lines.position(detection.end);
-  const secretSha256 = sha256Hex(secret);
+  const { hash: secretSha256, algorithm: secretHashAlgorithm } = hashSecret(rule, secret);
   const literalPrefixLength = secret.length - stripLiteralPrefix(rule, secret).length;
   return {
     ruleId: rule.id,
@@ -159,8 +205,9 @@ export function toFinding(detection: Detection, lines: LineIndex, origin: Origin
     column: start.column,
     endLine: end.line,
     endColumn: end.column,
-    secret: options.revealSecrets ? secret : redact(secret, literalPrefixLength),
+    secret: options.revealSecrets ? secret : redact(secret, literalPrefixLength, secretHashAlgorithm === 'scrypt'),
     secretSha256,
+    secretHashAlgorithm,
     fingerprint: fingerprintOf(rule.id, secretSha256, origin.path),
     verification: 'unverified',
     ...(origin.commit === undefined ? {} : { commit: origin.commit }),

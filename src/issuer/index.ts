@@ -2,7 +2,7 @@
  * keyward/issuer: make API keys that are easy to find when they leak, store only their hashes, and run
  * their lifecycle (create, verify, rotate, revoke, expire, audit).
  */
-export { verifyAuditChain, type AuditVerification } from './audit.js';
+export { stateHash, verifyAuditChain, type AuditVerification } from './audit.js';
 export { bodyEntropyBits, defineKeyFormat, generateKey, keyLength, parseKey, previewKey, type KeyFormat, type KeyFormatOptions } from './format.js';
 export { hashKey, sameDigest } from './hash.js';
 export {
@@ -21,6 +21,8 @@ export {
   type VerifyResult,
 } from './issuer.js';
 export { defaultPatternName, githubPartnerPattern, gitleaksRule, keyRegex, keywardRule, ruleId } from './pattern.js';
+export { openKeyStore, type OpenKeyStoreOptions } from './open.js';
+export { padRange, type RangeEntry } from './range.js';
 export { TokenBuckets } from './rate-limit.js';
 export { PgKeyStore, redactPassword } from './pg-store.js';
 export { SqliteKeyStore, type SqliteStoreOptions } from './sqlite-store.js';

@@ -3,8 +3,9 @@ import { KeywardError } from '../errors.js';
 import { verifyAuditChain, type AuditVerification } from './audit.js';
 import { defineKeyFormat, generateKey, parseKey, previewKey, type KeyFormat, type ParseFailure } from './format.js';
 import { hashKey, sameDigest } from './hash.js';
+import { newRangeSecret, padRange, RANGE_SECRET_SETTING, type RangeEntry } from './range.js';
 import { TokenBuckets } from './rate-limit.js';
-import { KeyIdTaken, type AuditEntry, type IssuerSettings, type KeyRecord, type KeyStatus, type KeyStore } from './types.js';
+import { KeyIdTaken, type AuditEntry, type AuditEvent, type IssuerSettings, type KeyRecord, type KeyStatus, type KeyStore } from './types.js';
 
 export const DEFAULT_OVERLAP_MS = 48 * 3600_000;
 export const DEFAULT_STALE_AFTER_MS = 90 * 86_400_000;
@@ -57,7 +58,9 @@ export interface VerifyContext {
 export class Issuer {
   readonly format: KeyFormat;
   readonly settings: IssuerSettings;
-  readonly store: KeyStore;
+  // Private: every write goes through a method that logs it, so nothing can change a key around the audit trail.
+  readonly #store: KeyStore;
+  #rangeSecret: string | undefined;
   readonly #pepper: Buffer | undefined;
   readonly #clock: () => number;
   readonly #pendingLastUsed = new Map<string, number>();
@@ -67,7 +70,7 @@ export class Issuer {
   readonly #flushTimer: NodeJS.Timeout;
 
   private constructor(store: KeyStore, settings: IssuerSettings, options: IssuerOptions) {
-    this.store = store;
+    this.#store = store;
     this.settings = settings;
     this.format = defineKeyFormat(settings);
     if ((settings.hashAlgorithm === 'hmac-sha256') !== (options.pepper !== undefined)) {
@@ -95,13 +98,20 @@ export class Issuer {
       hashAlgorithm: options.pepper === undefined ? 'sha256' : 'hmac-sha256',
     };
     await store.writeSettings(settings);
-    return new Issuer(store, settings, options);
+    const issuer = new Issuer(store, settings, options);
+    issuer.#rangeSecret = await store.settingOrInit(RANGE_SECRET_SETTING, newRangeSecret());
+    return issuer;
   }
 
   static async open(store: KeyStore, options: IssuerOptions = {}): Promise<Issuer> {
     const settings = await store.readSettings();
     if (settings === undefined) throw new KeywardError(`${store.location}: no issuer settings`, { hint: 'run keyward keys init first' });
     return new Issuer(store, settings, options);
+  }
+
+  /** Where the keys live (a file path, or a PostgreSQL URL without its password). */
+  get location(): string {
+    return this.#store.location;
   }
 
   now(): number {
@@ -119,7 +129,7 @@ export class Issuer {
       const { key, id } = generateKey(this.format);
       const record: KeyRecord = { ...fields, id, hash: this.hash(key), preview: previewKey(this.format, key), createdAt: now, createdBy: options.actor ?? 'system' };
       const event: AuditEntry = { at: now, type: 'key.created', keyId: id, actor: record.createdBy, details: createdDetails(record) };
-      if (await this.store.insertKey(record, [event])) return { key, record: this.#view(record, now) };
+      if (await this.#store.insertKey(record, [event])) return { key, record: this.#view(record, now) };
     }
     throw new KeywardError('could not draw an unused key id in 5 attempts; use a longer id length');
   }
@@ -127,7 +137,7 @@ export class Issuer {
   async verify(key: unknown, context: VerifyContext = {}): Promise<VerifyResult> {
     const parsed = parseKey(this.format, key);
     if (!parsed.ok) return parsed;
-    const record = await this.store.findKey(parsed.id);
+    const record = await this.#store.findKey(parsed.id);
     if (record === undefined || !sameDigest(record.hash, this.hash(key as string))) return { ok: false, reason: 'unknown' };
     const now = this.#clock();
     const keyId = record.id;
@@ -175,7 +185,7 @@ export class Issuer {
         { at: now, type: 'key.rotated', keyId: old.id, actor, details: { successor: successorId, overlapEndsAt: new Date(endsAt).toISOString() } },
       ];
       try {
-        if (!(await this.store.rotateKey(old.id, successor, endsAt, events))) continue;
+        if (!(await this.#store.rotateKey(old.id, successor, endsAt, events))) continue;
       } catch (error) {
         if (error instanceof KeyIdTaken) continue;
         throw error;
@@ -195,8 +205,8 @@ export class Issuer {
     const events: AuditEntry[] = [];
     if (options.leaked) events.push({ at: now, type: 'key.leaked', keyId: id, actor, details: options.details ?? {} });
     events.push({ at: now, type: 'key.revoked', keyId: id, actor, details: { reason, ...(options.leaked ? {} : (options.details ?? {})) } });
-    const revoked = await this.store.revokeKey(id, { at: now, reason, actor }, events);
-    const after = revoked ? { ...record, revokedAt: now, revokedReason: reason, revokedBy: actor } : ((await this.store.findKey(id)) ?? record);
+    const revoked = await this.#store.revokeKey(id, { at: now, reason, actor }, events);
+    const after = revoked ? { ...record, revokedAt: now, revokedReason: reason, revokedBy: actor } : ((await this.#store.findKey(id)) ?? record);
     this.#buckets.forget(id);
     return { revoked, key: this.#view(after, now) };
   }
@@ -210,7 +220,7 @@ export class Issuer {
   async reportLeak(token: unknown, report: { reporter: string; url?: string; source?: string; type?: string }): Promise<LeakOutcome> {
     const parsed = parseKey(this.format, token);
     if (!parsed.ok) return { label: 'false_positive' };
-    const record = await this.store.findKey(parsed.id);
+    const record = await this.#store.findKey(parsed.id);
     if (record === undefined || !sameDigest(record.hash, this.hash(token as string))) return { label: 'false_positive' };
     const details: Record<string, unknown> = { reporter: report.reporter };
     for (const field of ['url', 'source', 'type'] as const) if (report[field] !== undefined) details[field] = String(report[field]).slice(0, 2048);
@@ -219,13 +229,13 @@ export class Issuer {
   }
 
   async get(id: string): Promise<KeyView | undefined> {
-    const record = await this.store.findKey(id);
+    const record = await this.#store.findKey(id);
     return record === undefined ? undefined : this.#view(record, this.#clock());
   }
 
   async list(): Promise<KeyView[]> {
     const now = this.#clock();
-    const records = await this.store.listKeys();
+    const records = await this.#store.listKeys();
     const byId = new Map(records.map((record) => [record.id, record]));
     return records.map((record) => this.#view(record, now, record.rotatedFrom === undefined ? undefined : byId.get(record.rotatedFrom)));
   }
@@ -241,16 +251,47 @@ export class Issuer {
   async expire(actor = 'system'): Promise<KeyView[]> {
     const now = this.#clock();
     const expired: KeyView[] = [];
-    for (const record of await this.store.listKeys()) {
+    for (const record of await this.#store.listKeys()) {
       if (record.expiresAt === undefined || record.expiresAt > now || record.expiredAt !== undefined || record.revokedAt !== undefined) continue;
       const event: AuditEntry = { at: now, type: 'key.expired', keyId: record.id, actor, details: { expiresAt: new Date(record.expiresAt).toISOString() } };
-      if (await this.store.markExpired(record.id, now, [event])) expired.push(this.#view({ ...record, expiredAt: now }, now));
+      if (await this.#store.markExpired(record.id, now, [event])) expired.push(this.#view({ ...record, expiredAt: now }, now));
     }
     return expired;
   }
 
+  /** The chain, its head, and the keys table replayed against the chain's state events. */
   async verifyAudit(): Promise<AuditVerification> {
-    return verifyAuditChain(await this.store.auditEvents(), await this.store.auditHead());
+    const events = await this.#store.auditEvents();
+    const head = await this.#store.auditHead();
+    return verifyAuditChain(events, head, await this.#store.listKeys());
+  }
+
+  async auditLog(): Promise<AuditEvent[]> {
+    return this.#store.auditEvents();
+  }
+
+  /** `<sha256> live|revoked` per key, for scanners' `--verify-hashes FILE`; plain SHA-256 stores only. */
+  async exportHashes(): Promise<{ hash: string; status: 'live' | 'revoked' }[]> {
+    if (this.settings.hashAlgorithm !== 'sha256') throw new KeywardError('this database hashes with a pepper; its hashes cannot be matched by scanners');
+    const now = this.#clock();
+    return (await this.#store.listKeys()).map((record) => ({ hash: record.hash, status: livenessOf(record, now) }));
+  }
+
+  /**
+   * A k-anonymity answer for the first 5 hex characters of a SHA-256: the suffixes of every key under it,
+   * padded with decoys only this store's secret can tell apart (see padRange).
+   */
+  async rangeLookup(hexPrefix: string): Promise<RangeEntry[]> {
+    if (!/^[0-9a-f]{5}$/.test(hexPrefix)) throw new KeywardError(`range '${hexPrefix.slice(0, 16)}': the first 5 lowercase hex characters of a SHA-256`);
+    this.#rangeSecret ??= await this.#store.settingOrInit(RANGE_SECRET_SETTING, newRangeSecret());
+    const now = this.#clock();
+    const real = (await this.#store.keysWithHashPrefix(hexPrefix)).map((record) => ({ suffix: record.hash.slice(5), status: livenessOf(record, now) }));
+    return padRange(this.#rangeSecret, hexPrefix, real);
+  }
+
+  /** The outcome of telling a key's owner about a leak (`key.owner_notified`). */
+  async recordNotification(keyId: string, details: Record<string, unknown>, actor = 'server'): Promise<void> {
+    await this.#store.appendEvents([{ at: this.#clock(), type: 'key.owner_notified', keyId, actor, details }]);
   }
 
   /** Writes the coalesced last-used times (one transaction, not one write per request). */
@@ -258,7 +299,7 @@ export class Issuer {
     if (this.#pendingLastUsed.size === 0) return;
     const pending = new Map(this.#pendingLastUsed);
     this.#pendingLastUsed.clear();
-    await this.store.touchKeys(pending);
+    await this.#store.touchKeys(pending);
   }
 
   async close(): Promise<void> {
@@ -266,15 +307,15 @@ export class Issuer {
     try {
       await this.flush();
     } finally {
-      await this.store.close();
+      await this.#store.close();
     }
   }
 
   async #require(id: string): Promise<KeyRecord> {
     // Not echoed: a key pasted where its id belongs must not reach a terminal or a log.
     if (typeof id !== 'string' || !/^[0-9A-Za-z]{1,24}$/.test(id)) throw new KeywardError('that is not a key id (the 8 base62 characters after the prefix; see keyward keys list)');
-    const record = await this.store.findKey(id);
-    if (record === undefined) throw new KeywardError(`no key with id ${id} in ${this.store.location}`);
+    const record = await this.#store.findKey(id);
+    if (record === undefined) throw new KeywardError(`no key with id ${id} in ${this.#store.location}`);
     return record;
   }
 
@@ -303,7 +344,7 @@ export class Issuer {
     const last = this.#revokedUseLogged.get(record.id);
     if (last !== undefined && now - last < USED_AFTER_REVOCATION_LOG_INTERVAL_MS) return;
     this.#revokedUseLogged.set(record.id, now);
-    await this.store.appendEvents([
+    await this.#store.appendEvents([
       { at: now, type: 'key.used_after_revocation', keyId: record.id, actor: 'verifier', details: context.ip === undefined ? {} : { ip: context.ip } },
     ]);
   }
@@ -378,6 +419,7 @@ function validateCreateOptions(options: CreateKeyOptions, now: number): CreateFi
   }
   if (options.expiresAt !== undefined) {
     if (!Number.isFinite(options.expiresAt) || options.expiresAt <= now) throw new KeywardError('expiry: must be in the future');
+    if (Number.isNaN(new Date(options.expiresAt).getTime())) throw new KeywardError(`expiry: ${options.expiresAt} is past the last date a timestamp can hold`);
     fields.expiresAt = options.expiresAt;
   }
   return fields;

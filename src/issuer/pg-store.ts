@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { KeywardError } from '../errors.js';
-import { chainHash, GENESIS_HASH } from './audit.js';
+import { chainHash, GENESIS_HASH, withState } from './audit.js';
 import { eventOf, fromRow, type AuditRow, type KeyRow } from './rows.js';
-import { KeyIdTaken, type AuditEntry, type AuditEvent, type IssuerSettings, type KeyRecord, type KeyStore, type Revocation } from './types.js';
+import { KeyIdTaken, STATE_EVENT_TYPES, type AuditEntry, type AuditEvent, type IssuerSettings, type KeyRecord, type KeyStore, type Revocation } from './types.js';
 
 /** Any constant: the lock that serialises audit appends across every process sharing the database. */
 const AUDIT_LOCK = 730_117_001;
@@ -66,7 +66,7 @@ export class PgKeyStore implements KeyStore {
   static async connect(connectionString: string, options: { schema?: string; maxConnections?: number } = {}): Promise<PgKeyStore> {
     const schema = options.schema ?? 'keyward';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new KeywardError(`schema '${schema}': use lowercase letters, digits and _`);
-    const location = redactPassword(connectionString);
+    const location = redactPassword(connectionString, options.schema);
     const pool = new pg.Pool({
       connectionString,
       max: options.maxConnections ?? 10,
@@ -132,7 +132,10 @@ export class PgKeyStore implements KeyStore {
     await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
     const { rows } = await client.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM ${this.#schema}.audit ORDER BY seq DESC LIMIT 1`);
     let head = rows[0] ?? { seq: 0, hash: GENESIS_HASH };
-    for (const event of events) {
+    for (const entry of events) {
+      // Read back inside the transaction: the state recorded is the row this change actually left.
+      const keyRows = STATE_EVENT_TYPES.has(entry.type) ? (await client.query<KeyRow>(`SELECT * FROM ${this.#schema}.keys WHERE id = $1`, [entry.keyId])).rows : [];
+      const event = withState(entry, keyRows[0] === undefined ? undefined : fromRow(keyRows[0]));
       const seq = head.seq + 1;
       const hash = chainHash(head.hash, seq, event);
       await client.query(`INSERT INTO ${this.#schema}.audit (seq, at, type, key_id, actor, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
@@ -161,6 +164,14 @@ export class PgKeyStore implements KeyStore {
 
   async writeSettings(settings: IssuerSettings): Promise<void> {
     await this.#transaction((client) => this.#putSetting(client, 'issuer', JSON.stringify(settings)));
+  }
+
+  async settingOrInit(name: string, value: string): Promise<string> {
+    return this.#transaction(async (client) => {
+      await client.query(`INSERT INTO ${this.#schema}.settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, value]);
+      const { rows } = await client.query<{ value: string }>(`SELECT value FROM ${this.#schema}.settings WHERE name = $1`, [name]);
+      return rows[0]!.value;
+    });
   }
 
   async findKey(id: string): Promise<KeyRecord | undefined> {
@@ -279,10 +290,12 @@ export class PgKeyStore implements KeyStore {
 }
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`: locations appear in errors and logs. */
-export function redactPassword(connectionString: string): string {
+export function redactPassword(connectionString: string, schema?: string): string {
   try {
     const url = new URL(connectionString);
     url.password = '';
+    // Named as the user would write it for --db, so two schemas on one server are told apart.
+    if (schema !== undefined) url.searchParams.set('schema', schema);
     return url.toString();
   } catch {
     return 'postgres (unparsable connection string)';

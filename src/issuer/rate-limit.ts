@@ -12,17 +12,34 @@ export class TokenBuckets {
   }
 
   take(name: string, limit: number, now: number): boolean {
+    return this.takeUpTo(name, 1, limit, now) === 1;
+  }
+
+  /** Takes as many of `count` tokens as there are whole ones; answers how many it took. */
+  takeUpTo(name: string, count: number, limit: number, now: number): number {
+    const bucket = this.#refilled(name, limit, now);
+    const taken = Math.max(0, Math.min(count, Math.floor(bucket.tokens)));
+    bucket.tokens -= taken;
+    return taken;
+  }
+
+  /** Milliseconds until `count` tokens (at most `limit`) will be there. */
+  msUntil(name: string, count: number, limit: number, now: number): number {
+    const bucket = this.#refilled(name, limit, now);
+    const missing = Math.min(count, limit) - bucket.tokens;
+    return missing <= 0 ? 0 : Math.ceil((missing * 60_000) / limit);
+  }
+
+  #refilled(name: string, limit: number, now: number): { tokens: number; at: number } {
     let bucket = this.#buckets.get(name);
     if (bucket === undefined) {
       if (this.#buckets.size >= this.#maxNames) this.#sweep(now);
       bucket = { tokens: limit, at: now };
       this.#buckets.set(name, bucket);
     }
-    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.at) * limit) / 60_000);
+    bucket.tokens = Math.min(limit, bucket.tokens + (Math.max(0, now - bucket.at) * limit) / 60_000);
     bucket.at = now;
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return bucket;
   }
 
   forget(name: string): void {

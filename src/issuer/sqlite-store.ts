@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { KeywardError } from '../errors.js';
-import { chainHash, GENESIS_HASH } from './audit.js';
+import { chainHash, GENESIS_HASH, withState } from './audit.js';
 import { eventOf, fromRow, type AuditRow, type KeyRow } from './rows.js';
-import { KeyIdTaken, type AuditEntry, type AuditEvent, type IssuerSettings, type KeyRecord, type KeyStore, type Revocation } from './types.js';
+import { KeyIdTaken, STATE_EVENT_TYPES, type AuditEntry, type AuditEvent, type IssuerSettings, type KeyRecord, type KeyStore, type Revocation } from './types.js';
 
 /** Schema changes, in order; `PRAGMA user_version` records how many have run. Never edit a shipped one. */
 const MIGRATIONS = [
@@ -65,10 +66,17 @@ export class SqliteKeyStore implements KeyStore {
     if (!options.create && !existsSync(path)) {
       throw new KeywardError(`${path}: no key database here`, { hint: 'create one with keyward keys init --db PATH --prefix acme_live_' });
     }
+    if (options.create && !existsSync(path)) {
+      const folder = dirname(path);
+      if (!existsSync(folder)) throw new KeywardError(`${path}: the folder ${folder} does not exist`, { hint: 'create it first, or pick another --db path' });
+      if (!statSync(folder).isDirectory()) throw new KeywardError(`${path}: ${folder} is not a folder`);
+    }
     try {
       this.#db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     } catch (error) {
-      throw storeError(path, error);
+      // Opening a file fails only for reasons of the file (a folder, no permission): the user's to fix.
+      const opened = storeError(path, error);
+      throw opened instanceof KeywardError ? opened : new KeywardError(`${path}: cannot open the key database (${opened.message.split('\n')[0]})`);
     }
     try {
       this.#db.pragma('journal_mode = WAL');
@@ -82,6 +90,7 @@ export class SqliteKeyStore implements KeyStore {
     const db = this.#db;
     this.#statements = {
       setting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?'),
+      initSetting: db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING'),
       putSetting: db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
       keyById: db.prepare<[string], KeyRow>('SELECT * FROM keys WHERE id = ?'),
       keyByHash: db.prepare<[string], KeyRow>('SELECT * FROM keys WHERE hash = ?'),
@@ -138,7 +147,10 @@ export class SqliteKeyStore implements KeyStore {
   #append(events: AuditEntry[]): void {
     if (events.length === 0) return;
     let head = this.#statements.lastEvent.get() ?? { seq: 0, hash: GENESIS_HASH };
-    for (const event of events) {
+    for (const entry of events) {
+      // Read back inside the transaction: the state recorded is the row this change actually left.
+      const row = STATE_EVENT_TYPES.has(entry.type) ? this.#statements.keyById.get(entry.keyId) : undefined;
+      const event = withState(entry, row === undefined ? undefined : fromRow(row));
       const seq = head.seq + 1;
       const hash = chainHash(head.hash, seq, event);
       this.#statements.insertEvent.run(seq, event.at, event.type, event.keyId, event.actor, JSON.stringify(event.details), head.hash, hash);
@@ -154,6 +166,13 @@ export class SqliteKeyStore implements KeyStore {
 
   async writeSettings(settings: IssuerSettings): Promise<void> {
     this.#write(() => this.#statements.putSetting.run('issuer', JSON.stringify(settings)));
+  }
+
+  async settingOrInit(name: string, value: string): Promise<string> {
+    return this.#write(() => {
+      this.#statements.initSetting.run(name, value);
+      return this.#statements.setting.get(name)!.value;
+    });
   }
 
   async findKey(id: string): Promise<KeyRecord | undefined> {

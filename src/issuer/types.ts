@@ -40,6 +40,13 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
+/**
+ * The events that change a key's row. The store stamps each one, inside the same transaction, with
+ * `details.state`: the hash of the row as that change left it (see `stateHash`), so the chain vouches for
+ * the table too and an edit of the table alone (un-revoking a key) no longer passes `audit --verify`.
+ */
+export const STATE_EVENT_TYPES: ReadonlySet<AuditEventType> = new Set(['key.created', 'key.rotated', 'key.revoked', 'key.expired']);
+
 export interface AuditEvent extends AuditEntry {
   seq: number;
   prevHash: string;
@@ -70,6 +77,11 @@ export interface KeyStore {
   readonly location: string;
   readSettings(): Promise<IssuerSettings | undefined>;
   writeSettings(settings: IssuerSettings): Promise<void>;
+  /**
+   * A named value kept beside the settings (e.g. the range-lookup decoy secret): stores `value` unless the
+   * name is set already, and answers the value in effect, so two servers starting at once agree on one.
+   */
+  settingOrInit(name: string, value: string): Promise<string>;
   findKey(id: string): Promise<KeyRecord | undefined>;
   findKeyByHash(hash: string): Promise<KeyRecord | undefined>;
   listKeys(): Promise<KeyRecord[]>;

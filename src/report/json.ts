@@ -1,6 +1,7 @@
 import type { Finding } from '../engine/finding.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Report } from './types.js';
+import { validationOf } from './validation.js';
 
 /** The finding as the JSON contract lists it, field by field, so nothing internal leaks into output. */
 export function findingToJson(finding: Finding): Record<string, unknown> {
@@ -14,16 +15,31 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     endLine: finding.endLine,
     endColumn: finding.endColumn,
     secret: finding.secret,
-    secretSha256: finding.secretSha256,
+    ...secretHashFields(finding),
     fingerprint: finding.fingerprint,
     verification: finding.verification,
+    ...(validationOf(finding) === undefined ? {} : { validation: validationOf(finding) }),
     ...(finding.commit === undefined ? {} : { commit: finding.commit }),
     ...(finding.blob === undefined ? {} : { blob: finding.blob }),
     ...(finding.layer === undefined ? {} : { layer: finding.layer }),
     ...(finding.appearances === undefined ? {} : { appearances: finding.appearances, appearanceCount: finding.appearanceCount }),
     ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
+    ...(finding.parts === undefined ? {} : { parts: finding.parts }),
   };
 }
+
+/**
+ * `secretSha256` only where it is a plain SHA-256 (a high-entropy key: an issuer can match it); a
+ * low-entropy secret's hash is `secretHash`, with `secretHashAlgorithm` saying how it was made.
+ */
+export function secretHashFields(finding: Finding): Record<string, string> {
+  return finding.secretHashAlgorithm === 'sha256'
+    ? { secretSha256: finding.secretSha256, secretHashAlgorithm: 'sha256' }
+    : { secretHash: finding.secretSha256, secretHashAlgorithm: SCRYPT_LABEL };
+}
+
+/** The scrypt parameters in the label, so a later change of cost is a new label, not a silent mismatch. */
+export const SCRYPT_LABEL = 'scrypt-n8192-r8-p1';
 
 export function formatJson(report: Report): string {
   return `${JSON.stringify(

@@ -2,7 +2,9 @@ import type { Log, ReportingDescriptor, Result } from 'sarif';
 import { contentFingerprintOf, type Finding } from '../engine/finding.js';
 import type { RuleMeta, Severity } from '../rules/types.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
+import { secretHashFields } from './json.js';
 import type { Report } from './types.js';
+import { validationOf } from './validation.js';
 
 /** GitHub code scanning drops a run past this many results. */
 export const MAX_SARIF_RESULTS = 25_000;
@@ -90,12 +92,14 @@ function toDescriptor(rule: RuleMeta): ReportingDescriptor {
 function toResult(finding: Finding, report: Report, ruleIndex: Map<string, number>): Result {
   const history = report.kind === 'history';
   const where = finding.commit ? ` in commit ${finding.commit.sha.slice(0, 12)}` : '';
+  const validation = validationOf(finding);
+  const validated = validation === undefined ? '' : ` Validation: ${validation.status} (${validation.by}${validation.reason === undefined ? '' : `, ${validation.reason}`}).`;
   return {
     ruleId: finding.ruleId,
     ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId)! } : {}),
     level: LEVEL[finding.severity],
     message: {
-      text: `${finding.name} found${where} (secret SHA-256 ${finding.secretSha256.slice(0, 12)}…). Revoke or rotate it, then remove it.`,
+      text: `${finding.name} found${where} (secret ${finding.secretHashAlgorithm === 'sha256' ? 'SHA-256' : 'hash'} ${finding.secretSha256.slice(0, 12)}…).${validated} Revoke or rotate it, then remove it.`,
     },
     locations: [
       {
@@ -115,12 +119,14 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
       : { 'keyward/v1': finding.fingerprint },
     properties: {
       severity: finding.severity,
-      secretSha256: finding.secretSha256,
+      ...secretHashFields(finding),
       verification: finding.verification,
+      ...(validation === undefined ? {} : { validation }),
       ...(finding.commit === undefined ? {} : { commit: finding.commit.sha, author: finding.commit.authorEmail, date: finding.commit.date }),
       ...(finding.appearanceCount === undefined ? {} : { appearanceCount: finding.appearanceCount }),
       ...(finding.layer === undefined ? {} : { layer: finding.layer }),
       ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
+      ...(finding.parts === undefined ? {} : { parts: finding.parts }),
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { Finding } from '../engine/finding.js';
 import type { Severity } from '../rules/types.js';
 import { formatBytes } from '../scan/scan-file.js';
+import { escapeControl } from './escape.js';
 import type { Report } from './types.js';
+import { describeValidation } from './validation.js';
 
 export interface TextOptions {
   color: boolean;
@@ -33,18 +35,19 @@ export function formatText(report: Report, options: TextOptions): string {
   }
   const lines: string[] = [];
   for (const [key, findings] of groups) {
-    lines.push(paint('\x1b[1m', key));
+    lines.push(paint('\x1b[1m', escapeControl(key)));
     const first = findings[0]!;
     if (first.commit) {
-      lines.push(`  ${paint('\x1b[2m', `commit ${first.commit.sha.slice(0, 12)} by ${first.commit.authorName} <${first.commit.authorEmail}> on ${first.commit.date}: ${first.commit.subject}`)}`);
+      lines.push(`  ${paint('\x1b[2m', escapeControl(`commit ${first.commit.sha.slice(0, 12)} by ${first.commit.authorName} <${first.commit.authorEmail}> on ${first.commit.date}: ${first.commit.subject}`))}`);
     }
     if (first.layer) lines.push(`  ${paint('\x1b[2m', layerLine(first.layer))}`);
     for (const finding of findings) {
       const where = `${finding.line}:${finding.column}`.padEnd(9);
       const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(8));
-      const status = finding.verification === 'unverified' ? '' : `  [${finding.verification}]`;
+      const status = finding.verification === 'unverified' ? '' : `  [${describeValidation(finding) ?? finding.verification}]`;
       const decoded = finding.decoded ? `  (decoded: ${finding.decoded.join(' > ')})` : '';
-      lines.push(`  ${where} ${severity} ${finding.ruleId}  ${finding.secret}${status}${decoded}`);
+      const parts = finding.parts ? `  (with ${Object.entries(finding.parts).map(([name, value]) => `${name} ${value}`).join(', ')})` : '';
+      lines.push(`  ${where} ${severity} ${finding.ruleId}  ${escapeControl(finding.secret)}${escapeControl(parts)}${status}${decoded}`);
       if (finding.appearanceCount !== undefined && finding.appearanceCount > 1) {
         lines.push(`  ${' '.repeat(9)} also in ${finding.appearanceCount - 1} other commit/path pair(s)`);
       }
@@ -73,5 +76,5 @@ export function summaryLine(report: Report): string {
     stats.filesUnreadable > 0 ? `${stats.filesUnreadable} unreadable` : '',
     (stats.archivesSkipped ?? 0) > 0 ? `${stats.archivesSkipped} archive${stats.archivesSkipped === 1 ? '' : 's'} (--no-archives)` : '',
   ].filter(Boolean);
-  return `${head}; scanned ${scanned}, ${formatBytes(stats.bytesScanned)} in ${(report.durationMs / 1000).toFixed(2)} s${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}`;
+  return `${head}; scanned ${scanned}, ${formatBytes(stats.bytesScanned)} in ${(report.durationMs / 1000).toFixed(2)} s${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}${report.ruleSet === undefined ? '' : `; rules: ${report.ruleSet}`}`;
 }

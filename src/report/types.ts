@@ -12,6 +12,8 @@ export interface Report {
   stats: ScanStats;
   warnings: string[];
   durationMs: number;
+  /** Which rules ran, for the summary: `212 built-in`, `5 custom only ([extend] useDefault is not set)`. */
+  ruleSet?: string;
 }
 
 export type Format = 'text' | 'json' | 'jsonl' | 'sarif';

@@ -1,5 +1,7 @@
 import { compileMatcher } from '../matcher/index.js';
-import { detect } from '../engine/detect.js';
+import { compileFilterRegex } from '../matcher/filters.js';
+import { detect, type Detection } from '../engine/detect.js';
+import { resolvePairs, withPartRules } from '../engine/pairs.js';
 import { RuleError } from '../errors.js';
 import { expandExample } from './examples.js';
 import { loadRules } from './load.js';
@@ -35,17 +37,39 @@ export function checkLoadedRules(rules: Rule[]): RuleCheckResult {
     problems.push({ ruleId: rule.id, file: rule.source.file, line: rule.source.line, message });
 
   for (const rule of rules) {
-    const single = compileMatcher([rule]);
-    const all = [rule];
+    // The rule with the hidden rules of its parts, if it is a pair rule: what the engine compiles.
+    const all = withPartRules([rule]);
+    const single = compileMatcher(all);
+    const onPath = rule.pathPattern === undefined ? undefined : compileFilterRegex(rule.pathPattern);
+    /** What the engine reports for `text` in the file `path`: pairs joined, the path condition applied. */
+    const run = (text: string, path: string | undefined): Detection[] => {
+      if (onPath !== undefined && path !== undefined && !onPath.test(path)) return [];
+      const data = Buffer.from(text, 'utf8');
+      return resolvePairs(detect(single, all, data), data);
+    };
     if (!rule.keywords.some((keyword) => keyword.trim().length >= 2)) problem(rule, 'needs a keyword of 2 or more characters');
+    if (onPath !== undefined && !rule.imported && rule.examples.some((example) => example.path === undefined)) {
+      problem(rule, 'has a path condition: every example needs a path');
+    }
     rule.examples.forEach((example, n) => {
       examplesRun++;
       const seed = `${rule.id}#${n}`;
       const text = expandExample(example.text, seed);
       const expected = expandExample(example.secret, seed);
-      const found = detect(single, all, Buffer.from(text, 'utf8')).map((d) => d.secret);
+      if (onPath !== undefined && example.path !== undefined && !onPath.test(example.path)) {
+        problem(rule, `example ${n + 1}: path ${JSON.stringify(example.path)} does not meet the rule's path condition`);
+        return;
+      }
+      const detections = run(text, example.path);
+      const found = detections.map((d) => d.secret);
       if (!found.includes(expected)) {
         problem(rule, `example ${n + 1} ${found.length === 0 ? 'does not match' : `yields ${JSON.stringify(found)}, expected ${JSON.stringify(expected)}`}: ${JSON.stringify(text)}`);
+      } else if (example.parts !== undefined) {
+        const parts = detections.find((d) => d.secret === expected)?.parts ?? {};
+        for (const [name, value] of Object.entries(example.parts)) {
+          const want = expandExample(value, seed);
+          if (parts[name] !== want) problem(rule, `example ${n + 1}: part ${name} is ${JSON.stringify(parts[name] ?? null)}, expected ${JSON.stringify(want)}`);
+        }
       }
       if (!rule.keywords.some((keyword) => text.toLowerCase().includes(keyword.toLowerCase()))) {
         problem(rule, `example ${n + 1} contains none of the keywords, so the prefilter would skip it`);
@@ -54,7 +78,7 @@ export function checkLoadedRules(rules: Rule[]): RuleCheckResult {
     rule.negativeExamples.forEach((negative, n) => {
       examplesRun++;
       const text = expandExample(negative, `${rule.id}#negative${n}`);
-      const found = detect(single, all, Buffer.from(text, 'utf8'));
+      const found = run(text, rule.negativeExamplePaths?.[n] ?? rule.examples[0]?.path);
       if (found.length > 0) problem(rule, `negative example ${n + 1} matches ${JSON.stringify(found.map((d) => d.secret))}`);
     });
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv, ErrorObject } from 'ajv';
 import type { Document, LineCounter, Node } from 'yaml';
 import { RuleError, describeFsError } from '../errors.js';
-import type { ChecksumValidator, Precision, Rule, Severity } from './types.js';
+import type { ChecksumValidator, Near, Precision, Rule, RulePart, Severity } from './types.js';
 
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 export const RULE_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/rule.schema.json', import.meta.url));
@@ -43,9 +43,11 @@ export interface RawRule {
   allow_placeholders?: boolean;
   require_letter_and_digit?: boolean;
   references?: string[];
-  examples?: { text: string; secret: string }[];
-  negative_examples?: string[];
+  examples?: { text: string; secret: string; parts?: Record<string, string>; path?: string }[];
+  negative_examples?: (string | { text: string; path: string })[];
   path?: string;
+  verify?: string;
+  requires?: { part: string; pattern: string; near: Near; entropy?: number }[];
   imported?: boolean;
 }
 
@@ -57,7 +59,7 @@ export function ruleFilesIn(dir: string): string[] {
   } catch (error) {
     throw new RuleError(dir, `cannot read rules: ${describeFsError(error)}`);
   }
-  if (stats.isFile()) return [dir];
+  if (!stats.isDirectory()) return [dir];
   return readdirSync(dir)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()
@@ -83,7 +85,7 @@ export function parseRuleFile(file: string, text?: string): Rule[] {
     }
     throw new RuleError(file, `invalid YAML: ${firstLine(syntaxError.message)}`, line);
   }
-  const data: unknown = document.toJS();
+  const data: unknown = yamlToData(document, (detail) => new RuleError(file, detail));
   const validate = ruleFileValidator();
   if (!validate(data)) {
     // A misspelt field also leaves a required one missing; the misspelling is the error worth naming.
@@ -91,7 +93,13 @@ export function parseRuleFile(file: string, text?: string): Rule[] {
     const error = errors.find((e) => e.keyword === 'additionalProperties') ?? errors[0]!;
     const extra = error.keyword === 'additionalProperties' ? `/${(error.params as { additionalProperty: string }).additionalProperty}` : '';
     const { line, ruleId } = locate(document, lineCounter, error.instancePath + extra, data);
-    throw new RuleError(file, describeSchemaError(error), line, ruleId);
+    // Several missing fields of one rule are named together: fixing them one run at a time is tedious.
+    const missing = error.keyword === 'required' ? [...new Set(errors.filter((e) => e.keyword === 'required' && e.instancePath === error.instancePath).map((e) => (e.params as { missingProperty: string }).missingProperty))] : [];
+    const detail =
+      missing.length > 1
+        ? `${error.instancePath === '' ? 'file' : error.instancePath.slice(1).replaceAll('/', '.')}: missing required fields ${missing.map((field) => `'${field}'`).join(', ')}`
+        : describeSchemaError(error);
+    throw new RuleError(file, detail, line, ruleId);
   }
   const raw = (data as { rules: RawRule[] }).rules;
   return raw.map((rule, index) => toRule(rule, file, lineOf(document, lineCounter, ['rules', index])));
@@ -115,11 +123,20 @@ export function toRule(raw: RawRule, file: string, line: number): Rule {
     ...(raw.require_letter_and_digit ? { requireLetterAndDigit: true } : {}),
     references: raw.references ?? [],
     examples: raw.examples ?? [],
-    negativeExamples: raw.negative_examples ?? [],
+    negativeExamples: (raw.negative_examples ?? []).map((negative) => (typeof negative === 'string' ? negative : negative.text)),
     ...(raw.path === undefined ? {} : { pathPattern: raw.path }),
+    ...(raw.verify === undefined ? {} : { verify: raw.verify }),
+    ...((raw.negative_examples ?? []).some((negative) => typeof negative !== 'string')
+      ? { negativeExamplePaths: (raw.negative_examples ?? []).map((negative) => (typeof negative === 'string' ? null : negative.path)) }
+      : {}),
+    ...(raw.requires === undefined ? {} : { requires: raw.requires.map(toPart) }),
     ...(raw.imported === true ? { imported: true } : {}),
     source: { file, line },
   };
+}
+
+function toPart(raw: { part: string; pattern: string; near: Near; entropy?: number }): RulePart {
+  return { name: raw.part, pattern: raw.pattern, near: raw.near, ...(raw.entropy === undefined ? {} : { entropy: raw.entropy }) };
 }
 
 /** Loads every rule file in `dir`; a duplicate id is an error naming both places. */
@@ -127,6 +144,7 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR): Rule[] {
   if (dir === DEFAULT_RULES_DIR) {
     const cached = cachedBuiltinRules();
     if (cached !== undefined) return cached;
+    return parseRulesIn(dir).map((rule) => ({ ...rule, builtin: true }));
   }
   return parseRulesIn(dir);
 }
@@ -146,7 +164,7 @@ function cachedBuiltinRules(): Rule[] | undefined {
     return undefined;
   }
   if (cache.digest !== ruleFilesDigest(DEFAULT_RULES_DIR)) return undefined;
-  return cache.rules.map((rule) => ({ ...rule, source: { ...rule.source, file: join(DEFAULT_RULES_DIR, rule.source.file) } }));
+  return cache.rules.map((rule) => ({ ...rule, builtin: true, source: { ...rule.source, file: join(DEFAULT_RULES_DIR, rule.source.file) } }));
 }
 
 export function parseRulesIn(dir: string): Rule[] {
@@ -223,6 +241,21 @@ export function lineOfUnclosedQuote(source: string, errorLine: number, quote: st
     if ((lines[line - 1]!.split(quote).length - 1) % 2 === 1) return line;
   }
   return undefined;
+}
+
+/**
+ * The document as plain data. YAML aliases can expand exponentially (a "billion laughs" file); the yaml
+ * library refuses past its alias budget, and that refusal is the user's input error, not ours.
+ */
+export function yamlToData(document: Document, error: (detail: string) => Error): unknown {
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    if (cause instanceof ReferenceError || (cause instanceof Error && /alias/i.test(cause.message))) {
+      throw error(`YAML aliases expand too far (${firstLine(cause.message)}); write the values out instead of nesting aliases`);
+    }
+    throw cause;
+  }
 }
 
 export function firstLine(message: string): string {

@@ -15,9 +15,16 @@ export interface HashSource {
   close(): Promise<void>;
 }
 
-export async function openHashSource(spec: string): Promise<HashSource> {
-  if (/^https?:\/\//i.test(spec)) return rangeSource(spec);
-  if (isSqliteFile(spec)) return databaseSource(spec);
+export interface HashSourceOptions {
+  /** How long range lookups may take in all, waits for the issuer's rate limit included; default 60 s. */
+  budgetMs?: number;
+  /** Where "some candidates were not checked" is said; default stderr. */
+  warn?: (message: string) => void;
+}
+
+export async function openHashSource(spec: string, options: HashSourceOptions = {}): Promise<HashSource> {
+  if (/^https?:\/\//i.test(spec)) return rangeSource(spec, options);
+  if (/^postgres(?:ql)?:\/\//i.test(spec) || isSqliteFile(spec)) return databaseSource(spec);
   return exportFileSource(spec);
 }
 
@@ -66,15 +73,15 @@ function exportFileSource(path: string): HashSource {
 }
 
 async function databaseSource(path: string): Promise<HashSource> {
-  const { SqliteKeyStore, livenessOf } = await import('../issuer/index.js');
-  const store = new SqliteKeyStore(path);
+  const { openKeyStore, livenessOf } = await import('../issuer/index.js');
+  const store = await openKeyStore(path);
   const settings = await store.readSettings();
   if (settings?.hashAlgorithm !== 'sha256') {
     await store.close();
     throw new KeywardError(`--verify-hashes ${path}: ${settings === undefined ? 'not an initialised key database' : 'this database hashes with a pepper, so SHA-256 lookups cannot match; ask the issuer instead'}`);
   }
   return {
-    description: path,
+    description: store.location,
     lookup: async (hashes) => {
       const now = Date.now();
       const out = new Map<string, KnownStatus>();
@@ -89,31 +96,152 @@ async function databaseSource(path: string): Promise<HashSource> {
   };
 }
 
-function rangeSource(base: string): HashSource {
-  const root = base.replace(/\/+$/, '').replace(/\/v1\/hashes\/range$/, '');
+const DEFAULT_BUDGET_MS = 60_000;
+/** The server's batch limit (src/server/app.ts MAX_PREFIXES_PER_BATCH). */
+const PREFIXES_PER_REQUEST = 100;
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+/** Network errors and 5xx answers in a row before the rest is given up on. */
+const MAX_FAILURES = 5;
+
+type RangeAnswer =
+  | { kind: 'ok'; ranges: { prefix: string; entries: unknown }[]; deferred: string[]; retryAfterMs: number | undefined }
+  | { kind: 'wait'; retryAfterMs: number | undefined; why: string }
+  | { kind: 'failed'; why: string }
+  | { kind: 'no-batch' };
+
+/**
+ * The issuer's k-anonymity endpoint. Prefixes go 100 to a request (`POST /v1/hashes/ranges`; an issuer
+ * without it is asked one `GET /v1/hashes/range/{prefix}` at a time). The issuer rate-limits lookups per
+ * client: a 429 (or a partial answer) is waited out as its Retry-After says, other failures back off
+ * exponentially, both with jitter so many scanners do not retry in step. Nothing waits past the budget:
+ * what is left then stays unknown, and the warning says how many and why. Only an answer that shows the
+ * URL is not an issuer (404, 401…) is an error.
+ */
+function rangeSource(base: string, options: HashSourceOptions): HashSource {
+  const root = base.replace(/\/+$/, '').replace(/\/v1\/hashes\/ranges?$/, '');
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`keyward: warning: ${message}\n`));
+  let batches = true;
   return {
     description: root,
     lookup: async (hashes) => {
+      const deadline = Date.now() + budgetMs;
       const byPrefix = new Map<string, string[]>();
       for (const hash of hashes) byPrefix.set(hash.slice(0, 5), [...(byPrefix.get(hash.slice(0, 5)) ?? []), hash]);
       const out = new Map<string, KnownStatus>();
-      for (const [prefix, wanted] of byPrefix) {
-        let response: Response;
-        try {
-          response = await fetch(`${root}/v1/hashes/range/${prefix}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
-        } catch (error) {
-          throw new KeywardError(`--verify-hashes ${root}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+      const queue = [...byPrefix.keys()];
+      let failures = 0;
+      let stopped: string | undefined;
+      while (queue.length > 0 && stopped === undefined) {
+        const asked = batches ? queue.slice(0, PREFIXES_PER_REQUEST) : queue.slice(0, 1);
+        const answer = await askRanges(root, asked, batches, deadline);
+        if (answer.kind === 'no-batch') {
+          batches = false;
+          continue;
         }
-        if (!response.ok) throw new KeywardError(`--verify-hashes ${root}: HTTP ${response.status} for range ${prefix}`);
-        const body = (await response.json()) as { entries?: { suffix?: unknown; status?: unknown }[] };
-        const bySuffix = new Map((body.entries ?? []).map((entry) => [String(entry.suffix), entry.status === 'live' ? 'live' : 'revoked'] as const));
-        for (const hash of wanted) {
-          const status = bySuffix.get(hash.slice(5));
-          if (status !== undefined) out.set(hash, status);
+        let waitMs: number | undefined;
+        if (answer.kind === 'ok') {
+          failures = 0;
+          for (const range of answer.ranges) {
+            const index = queue.indexOf(range.prefix);
+            if (index < 0) continue;
+            queue.splice(index, 1);
+            matchRange(range.entries, byPrefix.get(range.prefix) ?? [], out);
+          }
+          if (answer.ranges.length === 0 && answer.deferred.length === 0) {
+            stopped = 'the issuer answered without any range';
+            break;
+          }
+          if (answer.deferred.length > 0) waitMs = withJitter(answer.retryAfterMs ?? BACKOFF_FIRST_MS);
+        } else if (answer.kind === 'wait') {
+          failures++;
+          waitMs = withJitter(answer.retryAfterMs ?? backoff(failures));
+          if (answer.retryAfterMs === undefined && failures > MAX_FAILURES) stopped = answer.why;
+        } else {
+          failures++;
+          waitMs = withJitter(backoff(failures));
+          if (failures > MAX_FAILURES) stopped = answer.why;
         }
+        if (stopped !== undefined || waitMs === undefined || queue.length === 0) continue;
+        if (Date.now() + waitMs > deadline) {
+          stopped = answer.kind === 'failed' ? answer.why : `the issuer rate-limits range lookups and asked to wait ${Math.ceil(waitMs / 1000)} s, past the ${Math.round(budgetMs / 1000)} s budget`;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+      if (queue.length > 0) {
+        const left = queue.reduce((sum, prefix) => sum + (byPrefix.get(prefix)?.length ?? 0), 0);
+        warn(`--verify-hashes ${root}: ${left} of ${hashes.length} candidate(s) not checked (${stopped ?? 'out of time'}); they are reported as unknown`);
       }
       return out;
     },
     close: async () => undefined,
   };
+}
+
+async function askRanges(root: string, prefixes: string[], batch: boolean, deadline: number): Promise<RangeAnswer> {
+  let response: Response;
+  try {
+    const timeout = AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now())));
+    response = batch
+      ? await fetch(`${root}/v1/hashes/ranges`, { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify({ prefixes }), signal: timeout })
+      : await fetch(`${root}/v1/hashes/range/${prefixes[0]}`, { headers: { accept: 'application/json' }, signal: timeout });
+  } catch (error) {
+    return { kind: 'failed', why: (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message };
+  }
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  if (batch && (response.status === 404 || response.status === 405)) {
+    await response.arrayBuffer().catch(() => undefined);
+    return { kind: 'no-batch' };
+  }
+  if (response.status === 429 || response.status === 503) {
+    await response.arrayBuffer().catch(() => undefined);
+    return { kind: 'wait', retryAfterMs, why: `HTTP ${response.status}` };
+  }
+  if (response.status >= 500) {
+    await response.arrayBuffer().catch(() => undefined);
+    return { kind: 'failed', why: `HTTP ${response.status}` };
+  }
+  if (!response.ok) throw new KeywardError(`--verify-hashes ${root}: HTTP ${response.status} for ${batch ? 'a batch of ranges' : `range ${prefixes[0]}`}; is this a keyward issuer URL?`);
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return { kind: 'failed', why: 'the issuer sent an answer that is not JSON' };
+  }
+  if (!batch) return { kind: 'ok', ranges: [{ prefix: prefixes[0]!, entries: (body as { entries?: unknown } | null)?.entries }], deferred: [], retryAfterMs };
+  const { ranges, deferred } = (body ?? {}) as { ranges?: unknown; deferred?: unknown };
+  return {
+    kind: 'ok',
+    ranges: Array.isArray(ranges) ? ranges.map((range: unknown) => ({ prefix: String((range as { prefix?: unknown } | null)?.prefix), entries: (range as { entries?: unknown } | null)?.entries })) : [],
+    deferred: Array.isArray(deferred) ? deferred.map(String) : [],
+    retryAfterMs,
+  };
+}
+
+function matchRange(entries: unknown, wanted: readonly string[], out: Map<string, KnownStatus>): void {
+  if (!Array.isArray(entries)) return;
+  const bySuffix = new Map(entries.map((entry: { suffix?: unknown; status?: unknown } | null) => [String(entry?.suffix), entry?.status === 'live' ? 'live' : 'revoked'] as const));
+  for (const hash of wanted) {
+    const status = bySuffix.get(hash.slice(5));
+    if (status !== undefined) out.set(hash, status);
+  }
+}
+
+/** Seconds, or an HTTP date; anything else is ignored. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function backoff(failures: number): number {
+  return Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.max(0, failures - 1));
+}
+
+/** Up to a quarter more, at random: clients told the same Retry-After do not all come back at once. */
+function withJitter(ms: number): number {
+  return Math.round(ms * (1 + Math.random() * 0.25));
 }

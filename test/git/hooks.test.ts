@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +35,49 @@ describe('pre-commit: keyward scan --staged and its hook', () => {
     const clean = gitWithHooks(repo, bin, 'commit', '-q', '-m', 'clean change');
     expect(clean.status).toBe(0);
     expect(git(repo, 'log', '-1', '--format=%s')).toBe('clean change');
+  });
+
+  it('works with PATH limited to /usr/bin:/bin (a GUI client, or node bin/keyward.js install-hook), and fails with one line once its node or CLI is gone', () => {
+    const repo = makeRepo();
+    commit(repo, 'first', { 'app.js': 'console.log(1);\n' });
+    expect(runCli(['install-hook'], { cwd: repo }).status).toBe(0);
+    const minimal = (...args: string[]) => {
+      try {
+        const stdout = execFileSync('git', args, {
+          cwd: repo,
+          encoding: 'utf8',
+          env: { PATH: '/usr/bin:/bin', HOME: repo, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', NO_COLOR: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        return { status: 0, output: stdout };
+      } catch (error) {
+        const failed = error as { status: number; stdout: string; stderr: string };
+        return { status: failed.status, output: String(failed.stdout) + String(failed.stderr) };
+      }
+    };
+    write(repo, { 'app.js': 'console.log(2);\n' });
+    git(repo, 'add', 'app.js');
+    const clean = minimal('commit', '-q', '-m', 'clean change');
+    expect(clean.output).not.toContain('npx');
+    expect(clean.status).toBe(0);
+    expect(git(repo, 'log', '-1', '--format=%s')).toBe('clean change');
+
+    write(repo, { 'app.js': `const stripe = "${fakeKey()}";\n` });
+    git(repo, 'add', 'app.js');
+    const blocked = minimal('commit', '-q', '-m', 'add stripe');
+    expect(blocked.status).toBe(1);
+    expect(blocked.output).toContain('stripe-secret-key-live');
+    expect(blocked.output).not.toContain(fakeKey());
+    expect(git(repo, 'log', '-1', '--format=%s')).toBe('clean change');
+
+    const hook = join(repo, '.git', 'hooks', 'pre-commit');
+    writeFileSync(hook, readFileSync(hook, 'utf8').replace(/^KEYWARD_CLI=.*$/m, "KEYWARD_CLI='/nonexistent/keyward/bin/keyward.js'"));
+    const gone = minimal('commit', '-q', '-m', 'add stripe');
+    expect(gone.status).not.toBe(0);
+    expect(gone.output.trim().split('\n')).toHaveLength(1);
+    expect(gone.output).toContain('keyward: error: the pre-commit hook cannot find keyward');
+    expect(gone.output).toContain('keyward install-hook');
+    expect(gone.output).not.toContain('npx');
   });
 
   it('does not block on a key that is only in the working tree, or one already committed', () => {

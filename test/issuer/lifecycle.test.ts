@@ -84,7 +84,7 @@ describe('issuer lifecycle on a real SQLite file', () => {
     expect((await issuer.verify(other)).ok).toBe(true);
     expect(runCli(['keys', 'revoke', otherId, '--db', db, '--reason', 'rotated by ops']).status).toBe(0);
     expect(await issuer.verify(other)).toMatchObject({ ok: false, reason: 'revoked' });
-    const events = await issuer.store.auditEvents();
+    const events = await issuer.auditLog();
     expect(events.filter((event) => event.type === 'key.revoked').map((event) => event.keyId)).toEqual([record.id, otherId]);
     expect(events.filter((event) => event.type === 'key.used_after_revocation').map((event) => event.keyId)).toContain(record.id);
     // Soft: the rows are still there.
@@ -133,7 +133,7 @@ describe('issuer lifecycle on a real SQLite file', () => {
     const expired = await issuer.expire('cron');
     expect(expired).toHaveLength(1);
     expect(await issuer.expire('cron')).toHaveLength(0);
-    expect((await issuer.store.auditEvents()).filter((event) => event.type === 'key.expired')).toHaveLength(1);
+    expect((await issuer.auditLog()).filter((event) => event.type === 'key.expired')).toHaveLength(1);
   });
 
   it('rejects bad metadata naming the field, and stores nothing for it', async () => {
@@ -146,18 +146,21 @@ describe('issuer lifecycle on a real SQLite file', () => {
     await expect(issuer.revoke("x' OR '1'='1")).rejects.toThrow(/not a key id/);
     await expect(issuer.revoke('AAAAAAAA')).rejects.toThrow(/no key with id AAAAAAAA/);
     expect(await issuer.list()).toHaveLength(0);
-    expect(await issuer.store.auditEvents()).toHaveLength(0);
+    expect(await issuer.auditLog()).toHaveLength(0);
   });
 
   it('coalesces last-used times into one write and flags stale keys', async () => {
-    const { issuer, clock } = await freshIssuer();
+    const { issuer, clock, db } = await freshIssuer();
     const used = await issuer.create({ name: 'used' });
     await issuer.create({ name: 'idle' });
     clock.now += 100 * 86_400_000;
     for (let i = 0; i < 1000; i++) await issuer.verify(used.key);
-    expect((await issuer.store.findKey(used.record.id))?.lastUsedAt).toBeUndefined();
+    // What is on disk, read through a second connection.
+    const onDisk = new SqliteKeyStore(db);
+    expect((await onDisk.findKey(used.record.id))?.lastUsedAt).toBeUndefined();
     await issuer.flush();
-    expect((await issuer.store.findKey(used.record.id))?.lastUsedAt).toBe(clock.now);
+    expect((await onDisk.findKey(used.record.id))?.lastUsedAt).toBe(clock.now);
+    await onDisk.close();
     expect((await issuer.stale()).map((key) => key.name)).toEqual(['idle']);
   });
 

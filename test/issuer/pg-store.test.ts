@@ -2,16 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { KeywardError } from '../../src/errors.js';
 import { Issuer, PgKeyStore } from '../../src/issuer/index.js';
-import { postgresBinDir, startPostgres, type ThrowawayPostgres } from './postgres.js';
+import { requirePostgres, SKIP_POSTGRES, startPostgres, type ThrowawayPostgres } from './postgres.js';
 
 const HOUR = 3600_000;
-const binDir = postgresBinDir();
+const binDir = requirePostgres();
 let server: ThrowawayPostgres;
 let schemaCounter = 0;
 
-// PostgreSQL's server binaries are on this machine and in CI; on a machine without them this file says so
-// in its title instead of failing.
-describe.skipIf(binDir === undefined)(`PgKeyStore on a real PostgreSQL server${binDir === undefined ? ' (skipped: no initdb/pg_ctl installed)' : ''}`, () => {
+// Without PostgreSQL's server binaries this file fails (see requirePostgres), unless told to skip.
+describe.skipIf(SKIP_POSTGRES)(`PgKeyStore on a real PostgreSQL server${SKIP_POSTGRES ? ' (skipped: KEYWARD_SKIP_POSTGRES=1)' : ''}`, () => {
   beforeAll(async () => {
     server = await startPostgres(binDir!);
   }, 60_000);
@@ -60,7 +59,7 @@ describe.skipIf(binDir === undefined)(`PgKeyStore on a real PostgreSQL server${b
     expect((await issuer.revoke(record.id, { reason: 'leaked' })).revoked).toBe(true);
     expect(await other.verify(key)).toMatchObject({ ok: false, reason: 'revoked' });
     expect((await other.revoke(record.id)).revoked).toBe(false);
-    expect((await issuer.store.auditEvents()).filter((event) => event.type === 'key.revoked')).toHaveLength(1);
+    expect((await issuer.auditLog()).filter((event) => event.type === 'key.revoked')).toHaveLength(1);
     await other.close();
     await issuer.close();
   });

@@ -109,7 +109,7 @@ describe('scanner and issuer end to end, over a real server on 127.0.0.1', () =>
     const restarted = await startServe(db, publicKeys);
     children.push(restarted.child);
     const reopened = await Issuer.open(new SqliteKeyStore(db));
-    const events = await reopened.store.auditEvents();
+    const events = await reopened.auditLog();
     const leakedIds = new Set(events.filter((event) => event.type === 'key.leaked').map((event) => event.keyId));
     for (const token of acknowledged) expect(await reopened.verify(token)).toMatchObject({ ok: false, reason: 'revoked' });
     for (const token of acknowledged) expect(leakedIds.has(token.slice('acme_live_'.length, 'acme_live_'.length + 8))).toBe(true);

@@ -52,7 +52,7 @@ describe('POST /v1/leaks (GitHub secret scanning partner format)', () => {
     // Again: the same answer, no second revocation, no second event.
     const again = await postLeaks(base, body, signedHeaders(reporter, body));
     expect(again.json).toEqual(first.json);
-    const events = await issuer.store.auditEvents();
+    const events = await issuer.auditLog();
     const leaked = events.filter((event) => event.type === 'key.leaked');
     expect(leaked.map((event) => event.keyId)).toEqual([live.record.id]);
     expect(leaked[0]!.details).toMatchObject({ url: payload[0]!.url, source: 'content' });
@@ -67,7 +67,7 @@ describe('POST /v1/leaks (GitHub secret scanning partner format)', () => {
 
   it('refuses forged, unknown-key, malformed, oversized and mistyped requests with a 4xx and changes nothing', async () => {
     const { key } = await issuer.create();
-    const eventsBefore = (await issuer.store.auditEvents()).length;
+    const eventsBefore = (await issuer.auditLog()).length;
     const payload = Buffer.from(JSON.stringify([{ token: key, type: 't', url: 'u', source: 's' }]));
     const forged = { ...signedHeaders(reporter, Buffer.from('[{"token":"something else"}]')) };
     const cases: [string, Buffer | string, Record<string, string>, number][] = [
@@ -97,7 +97,7 @@ describe('POST /v1/leaks (GitHub secret scanning partner format)', () => {
     const chunked = await fetch(`${base}/v1/leaks`, { method: 'POST', headers: signedHeaders(reporter, huge), body: stream, duplex: 'half' } as RequestInit);
     expect(chunked.status).toBe(413);
     expect((await issuer.verify(key)).ok).toBe(true);
-    expect((await issuer.store.auditEvents()).length).toBe(eventsBefore);
+    expect((await issuer.auditLog()).length).toBe(eventsBefore);
     expect((await fetch(`${base}/v1/leaks`)).status).toBe(405);
   });
 });
@@ -158,12 +158,12 @@ describe('owner notification', () => {
     const timestamp = Number(/^t=(\d+),/.exec(last.signature)![1]);
     expect(last.signature).toBe(signNotification('owner-shared-secret-0123', last.body, timestamp));
     expect(JSON.parse(last.body)).toMatchObject({ type: 'key.leaked', keyId: record.id, revoked: true });
-    const events = (await issuer.store.auditEvents()).filter((event) => event.type === 'key.owner_notified');
+    const events = (await issuer.auditLog()).filter((event) => event.type === 'key.owner_notified');
     expect(events.at(-1)).toMatchObject({ keyId: record.id, details: { delivered: true, attempts: 3 } });
     // An endpoint that never answers well is given up on, and that is recorded too.
     const failing = createOwnerNotifier({ issuer, url: 'http://127.0.0.1:1/unreachable', secret: 'owner-shared-secret-0123', attempts: 2, baseDelayMs: 10 });
     await failing.notify(record.id, {});
-    expect((await issuer.store.auditEvents()).at(-1)).toMatchObject({ type: 'key.owner_notified', details: { delivered: false, attempts: 2 } });
+    expect((await issuer.auditLog()).at(-1)).toMatchObject({ type: 'key.owner_notified', details: { delivered: false, attempts: 2 } });
     expect((await issuer.verifyAudit()).ok).toBe(true);
   });
 });

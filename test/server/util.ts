@@ -49,8 +49,8 @@ export function signedHeaders(reporter: Reporter, body: Buffer): Record<string, 
 }
 
 /** `keyward serve` as a real process on a free loopback port; resolves with its base URL. */
-export async function startServe(db: string, publicKeys: string): Promise<{ base: string; child: ChildProcess; stderr: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--public-keys', publicKeys, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+export async function startServe(db: string, publicKeys: string, extraArgs: string[] = []): Promise<{ base: string; child: ChildProcess; stderr: () => string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--public-keys', publicKeys, '--port', '0', ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const base = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {

@@ -1,0 +1,400 @@
+import { fakeRandom } from '../helpers.js';
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const HEX = '0123456789abcdef';
+const seed = () => Math.floor(Math.random() * 1e9);
+/** Fake keys are made at test time and say FAKE: nothing here ever worked anywhere. */
+const fake = (prefix: string, length = 32, alphabet = ALNUM) => `${prefix}FAKE${fakeRandom(alphabet, length, seed())}`;
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ProviderCase {
+  name: string;
+  secret: () => string;
+  parts?: () => Record<string, string>;
+  /** The request the provider documents, relative to its base URL. */
+  method: 'GET' | 'POST';
+  path: string | ((secret: string) => string);
+  /** How the secret travels: in a header (raw or inside Basic), or only as a SigV4 signature. */
+  carries?: 'secret' | 'sigv4';
+  live: Answer;
+  /** Detail the live answer must yield (a subset). */
+  detail: Record<string, unknown>;
+  refused: Answer;
+  /** A 200 whose body lacks what the provider documents. */
+  wrongShape?: Answer;
+}
+
+const openAiRefusal: Answer = { status: 401, body: { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } };
+const modelsAnswer: Answer = { status: 200, body: { object: 'list', data: [{ id: 'fake-model-1', object: 'model', created: 1700000000, owned_by: 'fake' }, { id: 'fake-model-2', object: 'model', created: 1700000000, owned_by: 'fake' }] } };
+const accountSid = () => `AC${fakeRandom(HEX, 32, seed())}`;
+
+export const PROVIDER_CASES: ProviderCase[] = [
+  {
+    name: 'github-user',
+    secret: () => fake('ghp_', 32),
+    method: 'GET',
+    path: '/user',
+    live: { status: 200, body: { login: 'fake-octocat', id: 583231, type: 'User', site_admin: false }, headers: { 'x-oauth-scopes': 'repo, read:org', 'github-authentication-token-expiration': '2030-01-01 00:00:00 UTC' } },
+    detail: { login: 'fake-octocat', id: '583231', scopes: ['repo', 'read:org'], expires: '2030-01-01 00:00:00 UTC' },
+    refused: { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } },
+  },
+  {
+    name: 'gitlab-user',
+    secret: () => fake('glpat-', 20),
+    method: 'GET',
+    path: '/api/v4/user',
+    live: { status: 200, body: { id: 4242, username: 'fake-user', name: 'Fake User', state: 'active' } },
+    detail: { username: 'fake-user', id: '4242' },
+    refused: { status: 401, body: { message: '401 Unauthorized' } },
+  },
+  {
+    name: 'stripe-account',
+    secret: () => fake('sk_test_', 40),
+    method: 'GET',
+    path: '/v1/account',
+    live: { status: 200, body: { id: 'acct_1FAKE000000000', object: 'account', country: 'DE', charges_enabled: true } },
+    detail: { account: 'acct_1FAKE000000000', country: 'DE' },
+    refused: { status: 401, body: { error: { message: 'Invalid API Key provided: sk_test_********FAKE', type: 'invalid_request_error' } } },
+    wrongShape: { status: 200, body: { id: 'cus_FAKE', object: 'customer' } },
+  },
+  {
+    name: 'slack-auth-test',
+    secret: () => fake('xoxb-1234-5678-', 24),
+    method: 'POST',
+    path: '/api/auth.test',
+    live: { status: 200, body: { ok: true, url: 'https://fake-team.slack.com/', team: 'Fake Team', user: 'fakebot', team_id: 'T0FAKE001', user_id: 'U0FAKE001', bot_id: 'B0FAKE001' } },
+    detail: { team: 'Fake Team', team_id: 'T0FAKE001', user_id: 'U0FAKE001', bot_id: 'B0FAKE001' },
+    refused: { status: 200, body: { ok: false, error: 'invalid_auth' } },
+    wrongShape: { status: 200, body: { ok: false, error: 'ratelimited' } },
+  },
+  {
+    name: 'aws-sts',
+    secret: () => fake('', 36, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+'),
+    parts: () => ({ id: `AKIAFAKE${fakeRandom('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 12, seed())}` }),
+    method: 'POST',
+    path: '/',
+    carries: 'sigv4',
+    live: {
+      status: 200,
+      contentType: 'text/xml',
+      body: '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::000000000000:user/fake-ci</Arn><UserId>AIDAFAKEFAKEFAKEFAKE0</UserId><Account>000000000000</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+    },
+    detail: { account: '000000000000', arn: 'arn:aws:iam::000000000000:user/fake-ci' },
+    refused: {
+      status: 403,
+      contentType: 'text/xml',
+      body: '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ErrorResponse>',
+    },
+    wrongShape: { status: 200, contentType: 'text/xml', body: '<GetSessionTokenResponse><GetSessionTokenResult/></GetSessionTokenResponse>' },
+  },
+  { name: 'openai-models', secret: () => fake('sk-proj-', 48), method: 'GET', path: '/v1/models', live: modelsAnswer, detail: { models: 2 }, refused: openAiRefusal },
+  {
+    name: 'anthropic-models',
+    secret: () => fake('sk-ant-api03-', 60),
+    method: 'GET',
+    path: '/v1/models',
+    live: { status: 200, body: { data: [{ id: 'claude-fake-1', type: 'model', display_name: 'Fake', created_at: '2025-01-01T00:00:00Z' }], has_more: false, first_id: 'claude-fake-1', last_id: 'claude-fake-1' } },
+    detail: { models: 1 },
+    refused: { status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } },
+  },
+  {
+    name: 'huggingface-whoami',
+    secret: () => fake('hf_', 30),
+    method: 'GET',
+    path: '/api/whoami-v2',
+    live: { status: 200, body: { type: 'user', name: 'fake-user', auth: { type: 'access_token', accessToken: { displayName: 'ci', role: 'read' } } } },
+    detail: { name: 'fake-user', type: 'user', role: 'read' },
+    refused: { status: 401, body: { error: 'Invalid credentials in Authorization header' } },
+  },
+  {
+    name: 'npm-whoami',
+    secret: () => fake('npm_', 32),
+    method: 'GET',
+    path: '/-/whoami',
+    live: { status: 200, body: { username: 'fake-user' } },
+    detail: { username: 'fake-user' },
+    refused: { status: 401, body: { error: 'Unauthorized' } },
+  },
+  {
+    name: 'twilio-account',
+    secret: () => fakeRandom(HEX, 32, seed()),
+    parts: () => ({ id: accountSid() }),
+    method: 'GET',
+    path: '/2010-04-01/Accounts/{id}.json',
+    live: { status: 200, body: { sid: 'ACFAKE', friendly_name: 'Fake', status: 'active', type: 'Full' } },
+    detail: { status: 'active', type: 'Full' },
+    refused: { status: 401, body: { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 } },
+  },
+  {
+    name: 'sendgrid-scopes',
+    secret: () => fake('SG.', 60),
+    method: 'GET',
+    path: '/v3/scopes',
+    live: { status: 200, body: { scopes: ['mail.send', 'alerts.read'] } },
+    detail: { scopes: ['mail.send', 'alerts.read'] },
+    refused: { status: 401, body: { errors: [{ field: null, message: 'authorization required' }] } },
+  },
+  {
+    name: 'datadog-validate',
+    secret: () => fakeRandom(HEX, 32, seed()),
+    method: 'GET',
+    path: '/api/v1/validate',
+    live: { status: 200, body: { valid: true } },
+    detail: {},
+    refused: { status: 403, body: { errors: ['Forbidden'] } },
+    wrongShape: { status: 200, body: { valid: false } },
+  },
+  {
+    name: 'digitalocean-account',
+    secret: () => `dop_v1_${fakeRandom(HEX, 64, seed())}`,
+    method: 'GET',
+    path: '/v2/account',
+    live: { status: 200, body: { account: { droplet_limit: 25, email: 'fake@example.invalid', uuid: 'b6fr89dbf6d9156cace5f3c78dc9851d957381ef', email_verified: true, status: 'active', status_message: '' } } },
+    detail: { uuid: 'b6fr89dbf6d9156cace5f3c78dc9851d957381ef', status: 'active' },
+    refused: { status: 401, body: { id: 'Unauthorized', message: 'Unable to authenticate you' } },
+  },
+  {
+    name: 'cloudflare-token-verify',
+    secret: () => fake('', 36, `${ALNUM}_-`),
+    method: 'GET',
+    path: '/client/v4/user/tokens/verify',
+    live: { status: 200, body: { success: true, errors: [], messages: [], result: { id: 'f267e341f3dd4697bd3b9f71dd96247f', status: 'active', expires_on: '2030-01-01T00:00:00Z' } } },
+    detail: { token: 'f267e341f3dd4697bd3b9f71dd96247f', expires: '2030-01-01T00:00:00Z' },
+    refused: { status: 401, body: { success: false, errors: [{ code: 1000, message: 'Invalid API Token' }], messages: [], result: null } },
+    wrongShape: { status: 200, body: { success: true, errors: [], messages: [], result: { id: 'f267e341f3dd4697bd3b9f71dd96247f' } } },
+  },
+  {
+    name: 'mailchimp-ping',
+    secret: () => `${fakeRandom(HEX, 32, seed())}-us14`,
+    method: 'GET',
+    path: '/3.0/ping',
+    live: { status: 200, body: { health_status: "Everything's Chimpy!" } },
+    detail: {},
+    refused: { status: 401, contentType: 'application/problem+json', body: { type: 'https://mailchimp.com/developer/marketing/docs/errors/', title: 'API Key Invalid', status: 401, detail: 'Your API key may be invalid, or you have attempted to access the wrong datacenter.', instance: 'fake' } },
+  },
+  {
+    name: 'postmark-server',
+    secret: () => '0000fake-0000-4000-8000-00000000fake',
+    method: 'GET',
+    path: '/server',
+    // The real answer lists the server's own tokens: they must never reach the detail.
+    live: { status: 200, body: { ID: 1, Name: 'Fake Server', ApiTokens: ['0000fake-0000-4000-8000-00000000fake'], Color: 'red' } },
+    detail: { server: '1', name: 'Fake Server' },
+    refused: { status: 401, body: { ErrorCode: 10, Message: 'No Account or Server API tokens were supplied in the HTTP headers.' } },
+  },
+  {
+    name: 'sentry-organizations',
+    secret: () => `sntryu_${fakeRandom(HEX, 64, seed())}`,
+    method: 'GET',
+    path: '/api/0/organizations/',
+    live: { status: 200, body: [{ id: '1', slug: 'fake-org', name: 'Fake Org' }] },
+    detail: { organizations: ['fake-org'] },
+    refused: { status: 401, body: { detail: 'Invalid token' } },
+  },
+  {
+    name: 'linear-viewer',
+    secret: () => fake('lin_api_', 36),
+    method: 'POST',
+    path: '/graphql',
+    live: { status: 200, body: { data: { viewer: { id: '00000000-fake-4000-8000-000000000000', name: 'Fake User' } } } },
+    detail: { id: '00000000-fake-4000-8000-000000000000', name: 'Fake User' },
+    refused: { status: 400, body: { errors: [{ message: 'Authentication required, not authenticated', extensions: { type: 'authentication error', code: 'AUTHENTICATION_ERROR' } }] } },
+  },
+  {
+    name: 'notion-users-me',
+    secret: () => fake('ntn_', 40),
+    method: 'GET',
+    path: '/v1/users/me',
+    live: { status: 200, body: { object: 'user', id: '00000000-fake-4000-8000-000000000001', type: 'bot', name: 'Fake bot', bot: { owner: { type: 'workspace', workspace: true }, workspace_name: 'Fake Workspace' } } },
+    detail: { id: '00000000-fake-4000-8000-000000000001', type: 'bot', workspace: 'Fake Workspace' },
+    refused: { status: 401, body: { object: 'error', status: 401, code: 'unauthorized', message: 'API token is invalid.' } },
+  },
+  {
+    name: 'airtable-whoami',
+    secret: () => `patFAKE0000000000.${fakeRandom(HEX, 64, seed())}`,
+    method: 'GET',
+    path: '/v0/meta/whoami',
+    live: { status: 200, body: { id: 'usrFAKE00000000', scopes: ['data.records:read', 'schema.bases:read'] } },
+    detail: { id: 'usrFAKE00000000', scopes: ['data.records:read', 'schema.bases:read'] },
+    refused: { status: 401, body: { error: { type: 'AUTHENTICATION_REQUIRED', message: 'Authentication required' } } },
+  },
+  {
+    name: 'figma-me',
+    secret: () => fake('figd_', 40),
+    method: 'GET',
+    path: '/v1/me',
+    live: { status: 200, body: { id: '1234567890', email: 'fake@example.invalid', handle: 'Fake Designer', img_url: 'https://example.invalid/a.png' } },
+    detail: { id: '1234567890', handle: 'Fake Designer' },
+    refused: { status: 403, body: { status: 403, err: 'Invalid token' } },
+  },
+  {
+    name: 'vercel-user',
+    secret: () => fake('vcp_', 40),
+    method: 'GET',
+    path: '/v2/user',
+    live: { status: 200, body: { user: { id: 'fakeUserId0000', email: 'fake@example.invalid', username: 'fake-dev' } } },
+    detail: { id: 'fakeUserId0000', username: 'fake-dev' },
+    refused: { status: 403, body: { error: { code: 'forbidden', message: 'Not authorized', invalidToken: true } } },
+  },
+  {
+    name: 'netlify-user',
+    secret: () => fake('nfp_', 32),
+    method: 'GET',
+    path: '/api/v1/user',
+    live: { status: 200, body: { id: '5fake0000000000000000000', slug: 'fake-dev', email: 'fake@example.invalid' } },
+    detail: { id: '5fake0000000000000000000', slug: 'fake-dev' },
+    refused: { status: 401, body: { code: 401, message: 'Access Denied' } },
+  },
+  {
+    name: 'heroku-account',
+    secret: () => fake('HRKU-AA', 54, `${ALNUM}_-`),
+    method: 'GET',
+    path: '/account',
+    live: { status: 200, body: { id: '01234567-89ab-4def-8123-00000000fake', email: 'fake@example.invalid', verified: true } },
+    detail: { id: '01234567-89ab-4def-8123-00000000fake' },
+    refused: { status: 401, body: { id: 'unauthorized', message: 'Invalid credentials provided.' } },
+  },
+  {
+    name: 'circleci-me',
+    secret: () => `CCIPAT_FAKE${fakeRandom(ALNUM, 22, seed())}_${fakeRandom(HEX, 40, seed())}`,
+    method: 'GET',
+    path: '/api/v2/me',
+    live: { status: 200, body: { id: '00000000-fake-4000-8000-000000000002', login: 'fake-dev', name: 'Fake Dev' } },
+    detail: { id: '00000000-fake-4000-8000-000000000002', login: 'fake-dev' },
+    refused: { status: 401, body: { message: 'You must log in first.' } },
+  },
+  {
+    name: 'buildkite-access-token',
+    secret: () => `bkua_${fakeRandom(HEX, 40, seed())}`,
+    method: 'GET',
+    path: '/v2/access-token',
+    live: { status: 200, body: { uuid: 'b63254c0-3271-4a98-8270-00000000fake', scopes: ['read_builds'], description: 'Fake token' } },
+    detail: { uuid: 'b63254c0-3271-4a98-8270-00000000fake', scopes: ['read_builds'] },
+    refused: { status: 401, body: { message: 'Authentication required. Please supply a valid API Access Token' } },
+  },
+  {
+    name: 'discord-bot',
+    secret: () => `MTFAKE${fakeRandom(ALNUM, 20, seed())}.GFAKE0.${fakeRandom(ALNUM, 32, seed())}`,
+    method: 'GET',
+    path: '/api/v10/users/@me',
+    live: { status: 200, body: { id: '80351110224678912', username: 'FakeBot', discriminator: '0000', bot: true } },
+    detail: { id: '80351110224678912', username: 'FakeBot', bot: true },
+    refused: { status: 401, body: { message: '401: Unauthorized', code: 0 } },
+  },
+  {
+    name: 'telegram-getme',
+    secret: () => `123456789:AAFAKE${fakeRandom(`${ALNUM}_-`, 29, seed())}`,
+    method: 'GET',
+    path: (secret) => `/bot${secret}/getMe`,
+    live: { status: 200, body: { ok: true, result: { id: 123456789, is_bot: true, first_name: 'Fake', username: 'fake_bot' } } },
+    detail: { id: '123456789', username: 'fake_bot' },
+    refused: { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } },
+  },
+  { name: 'groq-models', secret: () => fake('gsk_', 48), method: 'GET', path: '/openai/v1/models', live: modelsAnswer, detail: { models: 2 }, refused: openAiRefusal },
+  { name: 'deepseek-models', secret: () => fake('sk-', 28, HEX), method: 'GET', path: '/models', live: modelsAnswer, detail: { models: 2 }, refused: { status: 401, body: { error: { message: 'Authentication Fails, Your api key is invalid', type: 'authentication_error', param: null, code: 'invalid_request_error' } } } },
+  {
+    name: 'openrouter-key',
+    secret: () => `sk-or-v1-${fakeRandom(HEX, 64, seed())}`,
+    method: 'GET',
+    path: '/api/v1/key',
+    live: { status: 200, body: { data: { label: 'sk-or-v1-fak...e00', usage: 1.25, limit: 10, is_free_tier: false, limit_remaining: 8.75 } } },
+    detail: { free_tier: false, limit: 10 },
+    refused: { status: 401, body: { error: { message: 'No auth credentials found', code: 401 } } },
+  },
+  {
+    name: 'cohere-check-api-key',
+    secret: () => fake('', 36),
+    method: 'POST',
+    path: '/v1/check-api-key',
+    live: { status: 200, body: { valid: true, organization_id: 'fake-org-0001', owner_id: 'fake-owner-0001' } },
+    detail: { organization: 'fake-org-0001' },
+    refused: { status: 401, body: { id: 'fake-request', message: 'invalid api token' } },
+  },
+  {
+    name: 'replicate-account',
+    secret: () => fake('r8_', 33),
+    method: 'GET',
+    path: '/v1/account',
+    live: { status: 200, body: { type: 'user', username: 'fake-dev', name: 'Fake Dev', github_url: 'https://github.com/fake-dev' } },
+    detail: { username: 'fake-dev', type: 'user' },
+    refused: { status: 401, contentType: 'application/problem+json', body: { title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 } },
+  },
+  {
+    name: 'brevo-account',
+    secret: () => `xkeysib-${fakeRandom(HEX, 64, seed())}-FAKE${fakeRandom(ALNUM, 12, seed())}`,
+    method: 'GET',
+    path: '/v3/account',
+    live: { status: 200, body: { email: 'fake@example.invalid', firstName: 'Fake', lastName: 'Sender', companyName: 'Fake Co', plan: [{ type: 'free', credits: 300, creditsType: 'sendLimit' }] } },
+    detail: { plans: ['free'] },
+    refused: { status: 401, body: { code: 'unauthorized', message: 'Key not found' } },
+  },
+  {
+    name: 'asana-me',
+    secret: () => `2/1200000000000000/1200000000000001:${fakeRandom(HEX, 32, seed())}`,
+    method: 'GET',
+    path: '/api/1.0/users/me',
+    live: { status: 200, body: { data: { gid: '1200000000000001', resource_type: 'user', name: 'Fake User', email: 'fake@example.invalid' } } },
+    detail: { gid: '1200000000000001', name: 'Fake User' },
+    refused: { status: 401, body: { errors: [{ message: 'Not Authorized', help: 'For more information on API status codes and how to handle them, read the docs.' }] } },
+  },
+  {
+    name: 'clickup-user',
+    secret: () => `pk_12345678_FAKE${fakeRandom('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 28, seed())}`,
+    method: 'GET',
+    path: '/api/v2/user',
+    live: { status: 200, body: { user: { id: 123456, username: 'fake-user', email: 'fake@example.invalid', color: '#000000' } } },
+    detail: { id: '123456', username: 'fake-user' },
+    refused: { status: 401, body: { err: 'Token invalid', ECODE: 'OAUTH_025' } },
+  },
+  {
+    name: 'typeform-me',
+    secret: () => fake('tfp_', 44),
+    method: 'GET',
+    path: '/me',
+    live: { status: 200, body: { alias: 'Fake Author', email: 'fake@example.invalid', language: 'en', user_id: '01FAKE0000000000000000000' } },
+    detail: { user: '01FAKE0000000000000000000', alias: 'Fake Author' },
+    refused: { status: 401, body: { code: 'AUTHENTICATION_FAILED', description: 'Authentication credentials not found on the Request Headers' } },
+  },
+  {
+    name: 'postman-me',
+    secret: () => `PMAK-${fakeRandom(HEX, 24, seed())}-${fakeRandom(HEX, 34, seed())}`,
+    method: 'GET',
+    path: '/me',
+    live: { status: 200, body: { user: { id: 12345678, username: 'fake-dev', email: 'fake@example.invalid', fullName: 'Fake Dev' } } },
+    detail: { id: '12345678', username: 'fake-dev' },
+    refused: { status: 401, body: { error: { name: 'AuthenticationError', message: 'Invalid API Key. Every request requires a valid API Key to be sent.' } } },
+  },
+  {
+    name: 'doppler-me',
+    secret: () => fake('dp.pt.', 40),
+    method: 'GET',
+    path: '/v3/me',
+    live: { status: 200, body: { workplace: { slug: 'fake-workplace', name: 'Fake' }, type: 'personal', name: 'ci', slug: 'fake-token' } },
+    detail: { type: 'personal', workplace: 'fake-workplace' },
+    refused: { status: 401, body: { messages: ['Invalid Auth token'], success: false } },
+  },
+  {
+    name: 'dropbox-account',
+    secret: () => `sl.u.FAKE${fakeRandom(`${ALNUM}_-`, 140, seed())}`,
+    method: 'POST',
+    path: '/2/users/get_current_account',
+    live: { status: 200, body: { account_id: 'dbid:FAKE000000000000000000000000000000000', name: { display_name: 'Fake User' }, email: 'fake@example.invalid' } },
+    detail: { account: 'dbid:FAKE000000000000000000000000000000000' },
+    refused: { status: 401, body: { error_summary: 'invalid_access_token/..', error: { '.tag': 'invalid_access_token' } } },
+  },
+  {
+    name: 'terraform-account',
+    secret: () => `FAKEtf${fakeRandom(ALNUM, 8, seed())}.atlasv1.${fakeRandom(ALNUM, 64, seed())}`,
+    method: 'GET',
+    path: '/api/v2/account/details',
+    live: { status: 200, contentType: 'application/vnd.api+json', body: { data: { id: 'user-FAKE000000000000', type: 'users', attributes: { username: 'fake-dev', email: 'fake@example.invalid' } } } },
+    detail: { id: 'user-FAKE000000000000', username: 'fake-dev' },
+    refused: { status: 401, contentType: 'application/vnd.api+json', body: { errors: [{ status: '401', title: 'unauthorized' }] } },
+  },
+];
