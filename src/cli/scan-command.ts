@@ -117,7 +117,8 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
   checkSomeRules(rules);
   const maxFileSize =
     setup.maxFileSize !== undefined && args.maxFileSize === DEFAULT_MAX_FILE_SIZE ? setup.maxFileSize : parseSize(args.maxFileSize, '--max-file-size');
-  const archiveDepth = checkArchiveDepth(args.archiveDepth);
+  // Its range (0-8) is checked with the other whole-number options (option-ranges.ts).
+  const archiveDepth = args.archiveDepth ?? 2;
   const sink = collectingSink();
   let stats: ScanStats;
   let kind: ScanKind = 'worktree';
@@ -158,12 +159,6 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
 /** A config can turn every rule off (enable_only of unknown ids, a gitleaks file without rules): say so, do not pass. */
 export function checkSomeRules(rules: readonly Rule[]): void {
   if (rules.length === 0) throw new KeywardError('no rules to run: the config and --rules left none', { hint: 'check enable_only/disable, builtin_rules and [extend] useDefault in the config' });
-}
-
-function checkArchiveDepth(depth: number | undefined): number {
-  if (depth === undefined) return 2;
-  if (!Number.isInteger(depth) || depth < 0) throw new KeywardError(`--archive-depth: expected a whole number of levels (0 or more), got ${JSON.stringify(depth)}`);
-  return depth;
 }
 
 export type GitScanMode = 'history' | 'staged' | 'pre-push';

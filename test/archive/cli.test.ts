@@ -60,7 +60,7 @@ describe('keyward scan DIR opens archives', () => {
   it('rejects a bad --archive-depth with one line and exit 2', () => {
     const result = runCli(['scan', '--archive-depth', '-1', dir]);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toMatch(/^keyward: error: --archive-depth: expected a whole number of levels \(0 or more\), got -1/);
+    expect(result.stderr.trim()).toMatch(/^keyward: error: --archive-depth: '-1' is not a whole number from 0 to 8$/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
