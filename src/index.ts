@@ -1,14 +1,15 @@
 /**
- * keyward as a library: load rules, scan bytes, text, files or trees, and format reports.
- * The issuer kit is a separate entry point, `keyward/issuer`.
+ * keyward as a library: the whole scan pipeline (`scan`), or its parts: load rules, scan bytes or text,
+ * format reports. The issuer kit is a separate entry point, `keyward/issuer`.
  */
 import { createEngine, scanChunk, type Engine } from './engine/index.js';
 import type { Finding } from './engine/finding.js';
 import { loadRules } from './rules/load.js';
 import type { Rule } from './rules/types.js';
 
+export { scan, DEFAULT_MAX_FILE_SIZE, type ScanOptions, type ScanResult, type SourceRequest, type HistorySelection, type VerifyOptions } from './pipeline/index.js';
 export { createEngine, scanChunk, type Engine, type EngineOptions } from './engine/index.js';
-export type { Appearance, CommitInfo, Finding, Origin, VerificationStatus } from './engine/finding.js';
+export type { Appearance, CommitInfo, Finding, Origin, Verification, VerificationStatus } from './engine/finding.js';
 export { fingerprintOf, contentFingerprintOf, redact, sha256Hex } from './engine/finding.js';
 export {
   CREDENTIAL_FILE_HEAD_BYTES,
@@ -24,9 +25,12 @@ export { toSarif } from './report/sarif.js';
 export { checkRules, type RuleCheckResult } from './rules/check.js';
 export { DEFAULT_RULES_DIR, loadRules, parseRuleFile } from './rules/load.js';
 export type { Rule, RuleMeta, Severity } from './rules/types.js';
-export { collectingSink, type ScanSink } from './scan/sink.js';
-export type { ScanStats } from './scan/stats.js';
-export { scanWorktree, type WorktreeScanOptions } from './scan/worktree-scan.js';
+export { collectingSink, type ScanSink, type Sink } from './scan/sink.js';
+export { Scanner, runSource, type ScannerOptions } from './scan/run.js';
+export type { ScanStats } from './sources/stats.js';
+export type { BytesChunk, Chunk, ChunkBatch, FileChunk, Source, SourceContext, SourceDefinition } from './sources/types.js';
+export type { Expander, ExpanderEntry, ExpandContext } from './sources/expanders.js';
+export type { Verifier, VerifyCandidate, VerifyContext } from './verify/types.js';
 export { hasValidCrc32Base62, crc32Base62 } from './validators/checksum.js';
 
 let defaultEngine: Engine | undefined;

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CREDENTIAL_FILE_HEAD_BYTES, CREDENTIAL_FILE_RULES, credentialFileFinding, detectCredentialFile } from '../src/engine/file-rules.js';
-import { tempDir } from './helpers.js';
+import { runCli, tempDir } from './helpers.js';
 
 function has(tool: string, versionFlag: string): boolean {
   return spawnSync(tool, [versionFlag], { stdio: 'ignore' }).status === 0;
@@ -45,9 +45,23 @@ describe('detectCredentialFile (src/engine/file-rules.ts)', () => {
   it('turns a detection into a file finding at line 1 with the file hash, listing its rule', () => {
     const content = Uint8Array.from([0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2, 9, 9]);
     const finding = credentialFileFinding(detectCredentialFile('ci/release.jks', content)!, content, { path: 'ci/release.jks' });
-    expect(finding).toMatchObject({ ruleId: 'java-keystore-file', path: 'ci/release.jks', line: 1, column: 1, severity: 'high', secret: '(jks file)', verification: 'unverified' });
+    expect(finding).toMatchObject({ ruleId: 'java-keystore-file', path: 'ci/release.jks', line: 1, column: 1, severity: 'high', secret: '(jks file)', verification: { status: 'unverified', by: 'none' } });
     expect(finding.secretSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(CREDENTIAL_FILE_RULES.map((rule) => rule.id)).toEqual(['pkcs12-keystore-file', 'java-keystore-file']);
+  });
+
+  it('through the built CLI: keystores in a tree are file findings (another binary is not); SARIF lists their rules', () => {
+    const dir = tempDir('keyward-keystores-');
+    mkdirSync(join(dir, 'ci'));
+    writeFileSync(join(dir, 'ci', 'release.jks'), Buffer.concat([Buffer.from([0xfe, 0xed, 0xfe, 0xed, 0, 0, 0, 2]), Buffer.alloc(64, 7)]));
+    writeFileSync(join(dir, 'ci', 'web.pfx'), Buffer.concat([Buffer.from([0x30, 0x82, 0x0a, 0x3c, 0x02, 0x01, 0x03, 0x30, 0x82]), Buffer.alloc(64, 0)]));
+    writeFileSync(join(dir, 'ci', 'other.bin'), Buffer.alloc(64, 0));
+    const json = runCli(['scan', dir, '--format', 'json']);
+    expect(json.status).toBe(1);
+    const findings = (JSON.parse(json.stdout) as { findings: { ruleId: string; path: string; line: number }[] }).findings;
+    expect(findings.map((finding) => `${finding.ruleId} ${finding.path}`).sort()).toEqual(['java-keystore-file ci/release.jks', 'pkcs12-keystore-file ci/web.pfx']);
+    const sarif = JSON.parse(runCli(['scan', dir, '--format', 'sarif']).stdout) as { runs: { tool: { driver: { rules: { id: string }[] } } }[] };
+    expect(sarif.runs[0]!.tool.driver.rules.map((rule) => rule.id)).toContain('java-keystore-file');
   });
 
   describe.skipIf(!has('openssl', 'version'))('on a real PKCS#12 file made by openssl', () => {

@@ -38,7 +38,7 @@ interface JsonFinding {
   secretSha256: string;
   fingerprint: string;
   severity: string;
-  verification: string;
+  verification: { status: string; by: string; reason?: string };
 }
 
 function scanJson(args: string[], cwd?: string) {
@@ -59,7 +59,7 @@ describe('keyward scan on a working tree', () => {
     }
     expect(report.findings).toHaveLength(5);
     const stripe = report.findings.find((f) => f.secret.startsWith('sk_live_'))!;
-    expect(stripe).toMatchObject({ path: 'src/config/payments.ts', line: 3, column: 12, endLine: 3, severity: 'critical', verification: 'unverified' });
+    expect(stripe).toMatchObject({ path: 'src/config/payments.ts', line: 3, column: 12, endLine: 3, severity: 'critical', verification: { status: 'unverified', by: 'none' } });
     expect(stripe.endColumn - stripe.column).toBe(keys.stripeSecret.length);
     expect(stripe.secret).not.toBe(keys.stripeSecret);
     expect(stripe.secret.length).toBeLessThan(keys.stripeSecret.length);

@@ -1,16 +1,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { pruneBaseline, readBaseline, writeBaseline } from '../baseline/index.js';
-import { collectingSink } from '../scan/sink.js';
-import { scanWorktree } from '../scan/worktree-scan.js';
 import { parseSize, processIo } from './io.js';
-import { NOISE_OPTIONS, prepareNoise, type NoiseArgs } from './noise-options.js';
-import { DEFAULT_MAX_FILE_SIZE, loadRuleSet } from './scan-command.js';
+import { NOISE_OPTIONS, type NoiseArgs } from './noise-options.js';
 
 interface BaselineArgs extends NoiseArgs {
   baseline: string;
   paths: string[];
   rules?: string;
-  maxFileSize: string | number;
+  maxFileSize?: string | number;
   ignoreFiles: boolean;
   threads?: number;
 }
@@ -30,7 +27,7 @@ export const baselineCommand: CommandModule<object, BaselineArgs> = {
             .option('baseline', { type: 'string', demandOption: true, describe: 'The baseline file to prune (rewritten in place)' })
             .option('config', NOISE_OPTIONS.config)
             .option('rules', { type: 'string', describe: 'Load rules from DIR instead of the built-in rules' })
-            .option('max-file-size', { type: 'string', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip larger files' })
+            .option('max-file-size', { type: 'string', describe: 'Skip larger files (default: the config, else 10MB)' })
             .option('ignore-files', { type: 'boolean', default: true, describe: 'Honour .gitignore and .keywardignore' })
             .option('threads', { type: 'number', describe: 'Worker threads' })
             .example('$0 baseline prune --baseline .keyward-baseline.json', 'Drop entries for keys that were removed'),
@@ -38,24 +35,16 @@ export const baselineCommand: CommandModule<object, BaselineArgs> = {
           const args = argv as unknown as BaselineArgs;
           const io = processIo();
           const entries = readBaseline(args.baseline);
-          const setup = prepareNoise({ ...(args.config === undefined ? {} : { config: args.config }), paths: args.paths }, loadRuleSet(args.rules));
-          const maxFileSize =
-            setup.maxFileSize !== undefined && args.maxFileSize === DEFAULT_MAX_FILE_SIZE ? setup.maxFileSize : parseSize(args.maxFileSize, '--max-file-size');
-          const sink = collectingSink();
-          await scanWorktree(
-            args.paths,
-            {
-              rules: setup.rules,
-              noise: setup.noise,
-              maxFileSize,
-              revealSecrets: false,
-              useIgnoreFiles: args.ignoreFiles,
-              ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
-            },
-            sink,
-          );
-          for (const warning of [...setup.warnings, ...sink.warnings]) io.stderr(`keyward: warning: ${warning}\n`);
-          const { kept, removed } = pruneBaseline(entries, sink.findings);
+          const { scan } = await import('../pipeline/index.js');
+          const result = await scan({
+            source: { source: 'worktree', options: { paths: args.paths, ignoreFiles: args.ignoreFiles } },
+            ...(args.config === undefined ? {} : { config: args.config }),
+            ...(args.rules === undefined ? {} : { extraRules: [args.rules] }),
+            ...(args.maxFileSize === undefined ? {} : { maxFileSize: parseSize(args.maxFileSize, '--max-file-size') }),
+            ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
+            onWarning: (message) => io.stderr(`keyward: warning: ${message}\n`),
+          });
+          const { kept, removed } = pruneBaseline(entries, result.report.findings);
           writeBaseline(args.baseline, kept);
           for (const entry of removed) io.stderr(`keyward: pruned ${entry.path} ${entry.ruleId} ${entry.secretSha256.slice(0, 12)}\n`);
           io.stdout(`baseline ${args.baseline}: kept ${kept.length}, pruned ${removed.length}\n`);

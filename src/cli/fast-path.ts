@@ -1,7 +1,7 @@
-import { FORMATS, type Format } from '../report/index.js';
+import { FORMATS, type Format } from '../report/types.js';
 import { processIo } from './io.js';
 import { reportError } from './report-error.js';
-import { DEFAULT_MAX_FILE_SIZE, runScan, type ScanArgs } from './scan-command.js';
+import { runScan, type ScanArgs } from './scan-command.js';
 
 /**
  * The hooks' own command lines (`keyward scan --staged`, `keyward scan --pre-push`, with -q, --format,
@@ -11,7 +11,7 @@ import { DEFAULT_MAX_FILE_SIZE, runScan, type ScanArgs } from './scan-command.js
  */
 export function hookScanArgs(argv: readonly string[]): ScanArgs | undefined {
   if (argv[0] !== 'scan') return undefined;
-  const args: ScanArgs = { paths: ['.'], format: 'text', builtinRules: true, redact: true, maxFileSize: DEFAULT_MAX_FILE_SIZE, ignoreFiles: true, quiet: false, stdin: false, explain: false };
+  const args: ScanArgs = { paths: ['.'], format: 'text', builtinRules: true, redact: true, ignoreFiles: true, quiet: false, stdin: false, explain: false };
   let path: string | undefined;
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]!;

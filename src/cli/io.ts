@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { KeywardError, describeFsError } from '../errors.js';
 import { escapeLines } from '../report/escape.js';
 
@@ -34,6 +34,29 @@ export function emit(io: CliIo, text: string, output: string | undefined): void 
   } catch (error) {
     throw new KeywardError(`cannot write ${output}: ${describeFsError(error)}`);
   }
+}
+
+/**
+ * Where a report goes as it is written (a streaming report writes many times): stdout, or `--output FILE`,
+ * created on the first write, readable by its owner only.
+ */
+export function outputWriter(io: CliIo, output: string | undefined): { write(text: string): void; close(): void } {
+  if (output === undefined || output === '-') return { write: io.stdout, close: () => {} };
+  let fd: number | undefined;
+  return {
+    write(text) {
+      try {
+        fd ??= openSync(output, 'w', 0o600);
+        writeSync(fd, text);
+      } catch (error) {
+        throw new KeywardError(`cannot write ${output}: ${describeFsError(error)}`);
+      }
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
 }
 
 /** `10MB`, `512k`, `1048576` → bytes. */

@@ -1,20 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
-import { createEngine } from '../engine/index.js';
-import type { NoiseOptions } from '../engine/noise.js';
-import type { Finding } from '../engine/finding.js';
 import { KeywardError } from '../errors.js';
-import { describeRuleSet } from '../config/load.js';
-import { formatReport, FORMATS, type Format, type Report, type ScanKind } from '../report/index.js';
-import { escapeControl } from '../report/escape.js';
-import { summaryLine } from '../report/text.js';
-import { loadRuleSet as loadRulesWithExtras } from '../rules/ruleset.js';
-import { ruleMeta, type Rule } from '../rules/types.js';
-import { collectingSink } from '../scan/sink.js';
-import { emptyStats, type ScanStats } from '../scan/stats.js';
-import { scanWorktree } from '../scan/worktree-scan.js';
-import { emit, parseSize, processIo, type CliIo } from './io.js';
-import { formatExplain, NOISE_OPTIONS, postScan, prepareNoise, type NoiseArgs } from './noise-options.js';
-import { checkVerifyArgs, needsRawSecrets, VERIFY_OPTIONS, verifyFindings, type VerifyArgs } from './verify-options.js';
+import type { ScanOptions, ScanResult, SourceRequest } from '../pipeline/index.js';
+import { FORMATS, type Format } from '../report/types.js';
+import { outputWriter, parseSize, processIo, type CliIo } from './io.js';
+import { NOISE_OPTIONS, type NoiseArgs } from './noise-options.js';
+import { VERIFY_OPTIONS, verifyOptionsOf, type VerifyArgs } from './verify-options.js';
 
 export interface ScanArgs extends NoiseArgs, VerifyArgs {
   paths: string[];
@@ -23,7 +13,8 @@ export interface ScanArgs extends NoiseArgs, VerifyArgs {
   rules?: string[];
   builtinRules: boolean;
   redact: boolean;
-  maxFileSize: string | number;
+  /** Undefined: the config's max_file_size, else 10 MB. */
+  maxFileSize?: string | number;
   threads?: number;
   ignoreFiles: boolean;
   quiet: boolean;
@@ -41,8 +32,6 @@ export interface ScanArgs extends NoiseArgs, VerifyArgs {
   image?: string;
 }
 
-export const DEFAULT_MAX_FILE_SIZE = '10MB';
-
 export function scanOptions<T>(yargs: Argv<T>) {
   return yargs
     .positional('paths', { type: 'string', array: true, default: ['.'], describe: 'Files or directories to scan; - reads stdin' })
@@ -51,20 +40,19 @@ export function scanOptions<T>(yargs: Argv<T>) {
     .option('rules', { type: 'string', array: true, describe: 'Add the rules in DIR (or one YAML file) to the built-in rules; repeatable. Rules that rules check rejects are refused' })
     .option('builtin-rules', { type: 'boolean', default: true, describe: 'Run the built-in rules; --no-builtin-rules runs only --rules and the config\'s rules' })
     .option('redact', { type: 'boolean', default: true, describe: 'Redact secrets in reports; --no-redact prints them in full for local triage' })
-    .option('max-file-size', { type: 'string', default: DEFAULT_MAX_FILE_SIZE, describe: 'Skip (and warn about) larger files, e.g. 10MB' })
+    .option('max-file-size', { type: 'string', describe: 'Skip (and warn about) larger files, e.g. 10MB (default: the config, else 10MB)' })
     .option('threads', { type: 'number', describe: 'Worker threads (default: one per core; 1 scans on the main thread)' })
     .option('ignore-files', { type: 'boolean', default: true, describe: 'Honour .gitignore and .keywardignore; --no-ignore-files scans everything' })
     .option('stdin', { type: 'boolean', default: false, describe: 'Scan standard input (also spelled -)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary or progress on stderr' })
     .option('archives', { type: 'boolean', default: true, describe: 'Open zip/jar/tar/gz/bz2 archives and scan their members; --no-archives counts them instead' })
-    .option('archive-depth', { type: 'number', default: 2, describe: 'Open archives inside archives this many levels deep' })
+    .option('archive-depth', { type: 'number', describe: 'Open archives inside archives this many levels deep (default 2; 0 opens none)' })
     .option('image', { type: 'string', describe: 'Scan a container image: a `docker save` tarball or an OCI image layout (directory or tar)' })
     .options(NOISE_OPTIONS)
     .options(GIT_OPTIONS)
     .options(VERIFY_OPTIONS);
 }
 
-/** Git scans (issue 2): they run through ./git-scan.ts, loaded only when one of these is given. */
 export const GIT_OPTIONS = {
   history: { type: 'boolean', describe: 'Scan every blob in the git history of PATH (all refs), each once, with the commit that introduced it' },
   branches: { type: 'boolean', describe: 'History of local branches only (implies --history)' },
@@ -84,136 +72,104 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       .example('$0 scan', 'Scan the current directory (honours .gitignore)')
       .example('$0 scan src config.yml --format sarif -o keyward.sarif', 'Scan two paths, write SARIF for GitHub code scanning')
       .example('cat .env | $0 scan -', 'Scan stdin')
-      .example('$0 scan --history', 'Scan the whole git history of the current repository')
       .example('$0 scan --image app.tar', 'Scan every layer of a container image saved with docker save')
+      .example('$0 scan --history', 'Scan the whole git history of the current repository')
       .example('$0 scan --staged', 'Scan the staged changes (what a pre-commit hook runs)')
-      .example('$0 scan --no-redact --format json', 'Print secrets in full, for local triage only')
-      .example('$0 scan --validate --only-live', "Ask each key's provider whether it works (sends each found key to its provider)") as unknown as Argv<ScanArgs>,
+      .example('$0 scan --no-redact --format json', 'Print secrets in full, for local triage only') as unknown as Argv<ScanArgs>,
   handler: async (args) => {
     process.exitCode = await runScan(args, processIo());
   },
 };
 
-/** The built-in rules plus every --rules DIR (or only those, with --no-builtin-rules). */
-export function loadRuleSet(extraRules: string | string[] | undefined, builtin = true): Rule[] {
-  const dirs = extraRules === undefined ? [] : Array.isArray(extraRules) ? extraRules : [extraRules];
-  const rules = loadRulesWithExtras({ extraRules: dirs, builtin });
-  if (rules.length === 0 && dirs.length > 0) throw new KeywardError(`no rules found in ${dirs.join(', ')}`);
-  return rules;
-}
-
 /** Runs a scan described by CLI arguments; returns the exit code (0 clean, 1 findings, 2 nothing could be scanned). */
 export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
-  const started = performance.now();
-  await checkVerifyArgs(args);
-  const git = gitMode(args);
-  if (git !== undefined) {
-    // Loaded only when asked for: the pre-commit path pays for nothing it does not use.
-    const { runGitScan } = await import('./git-scan.js');
-    return runGitScan(git, args, io, started);
-  }
-  const setup = prepareNoise(args, loadRuleSet(args.rules, args.builtinRules));
-  const { rules, noise } = setup;
-  checkSomeRules(rules);
-  const maxFileSize =
-    setup.maxFileSize !== undefined && args.maxFileSize === DEFAULT_MAX_FILE_SIZE ? setup.maxFileSize : parseSize(args.maxFileSize, '--max-file-size');
-  // Its range (0-8) is checked with the other whole-number options (option-ranges.ts).
-  const archiveDepth = args.archiveDepth ?? 2;
-  const sink = collectingSink();
-  let stats: ScanStats;
-  let kind: ScanKind = 'worktree';
-  if (args.image !== undefined) {
-    if (args.stdin || args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('--image cannot be mixed with paths or stdin');
-    kind = 'image';
-    const { scanImage } = await import('../scan/image-scan.js');
-    const { archiveOptions } = await import('../scan/archive-scan.js');
-    stats = await scanImage(
-      args.image,
-      args.image,
-      { rules, maxFileSize, revealSecrets: !args.redact || needsRawSecrets(args), noise, archives: archiveOptions(args.archives ?? true, archiveDepth, maxFileSize) },
-      sink,
-    );
-  } else if (args.stdin) {
-    if (args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('- (stdin) cannot be mixed with paths');
-    kind = 'stdin';
-    stats = await scanStdin(rules, args.redact && !needsRawSecrets(args), sink.finding, noise);
-  } else {
-    stats = await scanWorktree(
-      args.paths,
-      {
-        rules,
-        maxFileSize,
-        revealSecrets: !args.redact || needsRawSecrets(args),
-        noise,
-        useIgnoreFiles: args.ignoreFiles,
-        archives: args.archives,
-        archiveDepth,
-        ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
-      },
-      sink,
-    );
-  }
-  return finishScan(io, args, { kind, rules, ruleSet: describeRuleSet(rules, setup.config), findings: sink.findings, warnings: [...setup.warnings, ...sink.warnings], stats, started });
-}
-
-/** A config can turn every rule off (enable_only of unknown ids, a gitleaks file without rules): say so, do not pass. */
-export function checkSomeRules(rules: readonly Rule[]): void {
-  if (rules.length === 0) throw new KeywardError('no rules to run: the config and --rules left none', { hint: 'check enable_only/disable, builtin_rules and [extend] useDefault in the config' });
-}
-
-export type GitScanMode = 'history' | 'staged' | 'pre-push';
-
-/** Which git scan the flags ask for, if any; contradictory flags are a usage error. */
-export function gitMode(args: ScanArgs): GitScanMode | undefined {
-  const history = Boolean(args.history || args.branches || args.tags) || args.range !== undefined || args.since !== undefined || args.maxCount !== undefined;
-  const modes = [history ? '--history' : '', args.staged ? '--staged' : '', args.prePush ? '--pre-push' : '', args.stdin ? '- (stdin)' : ''].filter(Boolean);
-  if (modes.length > 1) throw new KeywardError(`${modes.join(' and ')} cannot be combined`, { hint: 'pick one kind of scan' });
-  if (args.staged) return 'staged';
-  if (args.prePush) return 'pre-push';
-  return history ? 'history' : undefined;
-}
-
-export async function finishScan(
-  io: CliIo,
-  args: Pick<ScanArgs, 'format' | 'output' | 'quiet'> & NoiseArgs & VerifyArgs,
-  scan: { kind: ScanKind; rules: Rule[]; ruleSet?: string; findings: Finding[]; warnings: string[]; stats: ScanStats; started: number; nothingScanned?: boolean },
-): Promise<number> {
-  const kept = postScan(args, scan.findings, scan.stats, (message) => io.stderr(`keyward: ${message}\n`));
-  const findings = await verifyFindings(args, kept, scan.rules, io, findingLocation);
-  const report: Report = {
-    kind: scan.kind,
-    findings,
-    rules: scan.rules.map(ruleMeta),
-    stats: scan.stats,
-    warnings: scan.warnings,
-    durationMs: performance.now() - scan.started,
-    ...(scan.ruleSet === undefined ? {} : { ruleSet: scan.ruleSet }),
+  const source = await sourceOf(args, io);
+  const output = outputWriter(io, args.output);
+  // Loaded here, not at the top: `--help` and the hook fast path's argument check pay nothing for it.
+  const { scan } = await import('../pipeline/index.js');
+  const verify = await verifyOptionsOf(args);
+  const options: ScanOptions = {
+    source,
+    redact: args.redact,
+    ...(args.rules === undefined ? {} : { extraRules: args.rules }),
+    ...(args.builtinRules === false ? { builtinRules: false } : {}),
+    ...(args.config === undefined ? {} : { config: args.config }),
+    ...(args.decodeDepth === undefined ? {} : { decodeDepth: args.decodeDepth }),
+    ...(args.maxFileSize === undefined ? {} : { maxFileSize: parseSize(args.maxFileSize, '--max-file-size') }),
+    ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
+    ...(args.archives === false ? { archives: false } : {}),
+    ...(args.archiveDepth === undefined ? {} : { archiveDepth: args.archiveDepth }),
+    ...(args.baseline === undefined ? {} : { baseline: args.baseline }),
+    ...(args.baselineWrite === undefined ? {} : { baselineWrite: args.baselineWrite }),
+    ...(verify === undefined ? {} : { verify }),
+    output: { format: args.format, write: output.write, color: io.color && args.output === undefined },
+    onWarning: (message) => io.stderr(`keyward: warning: ${message}\n`),
+    onNotice: (message) => io.stderr(`keyward: ${message}\n`),
   };
-  for (const warning of scan.warnings) io.stderr(`keyward: warning: ${escapeControl(warning)}\n`);
-  emit(io, formatReport(report, args.format, { color: io.color && args.output === undefined }), args.output);
-  if (!args.quiet && (args.format !== 'text' || args.output !== undefined)) io.stderr(`keyward: ${summaryLine(report)}\n`);
-  if (args.explain) io.stderr(`keyward: ${formatExplain(scan.stats)}`);
-  const nothingScanned =
-    scan.nothingScanned ?? (scan.stats.filesScanned === 0 && scan.stats.blobsScanned === 0 && scan.warnings.length > 0 && scan.stats.filesBinary === 0);
-  if (findings.length > 0) return 1;
-  return nothingScanned ? 2 : 0;
+  let result: ScanResult;
+  try {
+    result = await scan(options);
+  } finally {
+    output.close();
+  }
+  if (!args.quiet && (args.format !== 'text' || args.output !== undefined)) io.stderr(`keyward: ${result.summary}\n`);
+  if (args.explain) {
+    const { formatExplain } = await import('../report/explain.js');
+    io.stderr(`keyward: ${formatExplain(result.report.stats)}`);
+  }
+  const code = result.findingCount > 0 ? 1 : result.nothingScanned ? 2 : 0;
+  if (code === 1 && (args.staged || args.prePush)) io.stderr(blockedHint(args.staged ? 'staged' : 'pre-push'));
+  return code;
 }
 
-/** Where a finding was, for a leak report's `url`: `git:<commit>:<path>#L<line>` in history, else `<path>#L<line>`. */
-function findingLocation(finding: Finding): string {
-  return `${finding.commit === undefined ? '' : `git:${finding.commit.sha}:`}${finding.path}#L${finding.line}`;
+/** Which source the flags ask for; contradictory flags are a usage error. */
+async function sourceOf(args: ScanArgs, io: CliIo): Promise<SourceRequest> {
+  const history = Boolean(args.history || args.branches || args.tags) || args.range !== undefined || args.since !== undefined || args.maxCount !== undefined;
+  const modes = [history ? '--history' : '', args.staged ? '--staged' : '', args.prePush ? '--pre-push' : '', args.stdin ? '- (stdin)' : '', args.image === undefined ? '' : '--image'].filter(Boolean);
+  if (modes.length > 1) throw new KeywardError(`${modes.join(' and ')} cannot be combined`, { hint: 'pick one kind of scan' });
+  const gitFlag = args.staged ? 'staged' : args.prePush ? 'pre-push' : history ? 'history' : undefined;
+  if (gitFlag !== undefined && args.paths.length > 1) throw new KeywardError(`--${gitFlag} scans one repository; got ${args.paths.length} paths`);
+  const path = args.paths[0] ?? '.';
+  if (args.stdin) {
+    if (args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('- (stdin) cannot be mixed with paths');
+    return { source: 'stdin', options: {} };
+  }
+  if (args.image !== undefined) {
+    if (args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('--image scans one image; it cannot be mixed with paths');
+    return { source: 'image', options: { target: args.image } };
+  }
+  if (args.staged) return { source: 'staged', options: { path } };
+  if (args.prePush) return { source: 'pre-push', options: { path } };
+  if (history) {
+    const selection = {
+      ...(args.branches ? { branches: true } : {}),
+      ...(args.tags ? { tags: true } : {}),
+      ...(args.range === undefined ? {} : { range: args.range }),
+      ...(args.since === undefined ? {} : { since: args.since }),
+      ...(args.maxCount === undefined ? {} : { maxCount: args.maxCount }),
+    };
+    let progress;
+    if (io.stderrIsTty && !args.quiet) {
+      const { terminalProgress } = await import('../scan/progress.js');
+      progress = terminalProgress(io.stderrRaw ?? io.stderr, 'keyward: history');
+    }
+    return { source: 'history', options: { path, selection, ...(progress === undefined ? {} : { progress }) } };
+  }
+  return { source: 'worktree', options: { paths: args.paths, ignoreFiles: args.ignoreFiles } };
 }
 
-async function scanStdin(rules: Rule[], redact: boolean, onFinding: (finding: Finding) => void, noise?: NoiseOptions): Promise<ScanStats> {
-  const { scanChunk } = await import('../engine/index.js');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const data = Buffer.concat(chunks);
-  const stats = emptyStats();
-  const findings = scanChunk(createEngine(rules, { revealSecrets: !redact, ...(noise === undefined ? {} : { noise }) }), data, { path: '-' }, stats);
-  stats.filesScanned = 1;
-  stats.bytesScanned = data.length;
-  stats.findings = findings.length;
-  findings.forEach(onFinding);
-  return stats;
+function blockedHint(mode: 'staged' | 'pre-push'): string {
+  const what = mode === 'staged' ? 'commit' : 'push';
+  return [
+    '',
+    `keyward: ${what} blocked: the ${mode === 'staged' ? 'staged changes add' : 'pushed commits add'} what looks like a secret (listed above, redacted).`,
+    mode === 'staged'
+      ? '  If it is a real key: revoke or rotate it, remove it, and try again.'
+      : '  If it is a real key: revoke or rotate it, then take it out of the commits (git commit --amend, git rebase -i) and push again.',
+    '  If it is not a secret, allow it on purpose:',
+    '    - add a `keyward:allow` comment on that line, or',
+    '    - record it in a baseline: keyward scan --baseline-write .keyward-baseline.json (then pass --baseline), or',
+    `    - skip the check this once: git ${what} --no-verify`,
+    '',
+  ].join('\n');
 }

@@ -6,7 +6,7 @@
  * source layer calls it where it would otherwise skip a binary file.
  */
 import type { RuleMeta, Severity } from '../rules/types.js';
-import { fingerprintOf, sha256Hex, type Finding, type Origin } from './finding.js';
+import { fingerprintOf, sha256Hex, UNVERIFIED, type Finding, type Origin } from './finding.js';
 
 /** How many leading bytes `detectCredentialFile` looks at; fewer are fine, the checks just see less. */
 export const CREDENTIAL_FILE_HEAD_BYTES = 16;
@@ -100,7 +100,7 @@ export function credentialFileFinding(detection: FileDetection, content: Uint8Ar
     // A keystore is encrypted binary: its hash is no dictionary's.
     secretHashAlgorithm: 'sha256',
     fingerprint: fingerprintOf(rule.id, secretSha256, origin.path),
-    verification: 'unverified',
+    verification: UNVERIFIED,
     ...(origin.commit === undefined ? {} : { commit: origin.commit }),
     ...(origin.blob === undefined ? {} : { blob: origin.blob }),
   };

@@ -1,10 +1,14 @@
 import { createHash, scryptSync } from 'node:crypto';
 import { shannonEntropy } from '../validators/entropy.js';
 import type { Rule, Severity } from '../rules/types.js';
+import type { Verification } from '../verify/types.js';
 import type { Detection } from './detect.js';
 import { stripLiteralPrefix } from './detect.js';
 
-export type VerificationStatus = 'live' | 'revoked' | 'unknown' | 'unverified';
+export type { Verification, VerificationStatus } from '../verify/types.js';
+
+/** Every finding starts here; the verification stage replaces it with a verifier's answer. */
+export const UNVERIFIED: Verification = Object.freeze({ status: 'unverified', by: 'none' });
 
 /** Where a chunk came from. Sources fill it in; the engine copies it onto findings untouched. */
 export interface Origin {
@@ -63,7 +67,8 @@ export interface Finding {
   secretHashAlgorithm: SecretHashAlgorithm;
   /** sha256(ruleId, secretSha256, path): stable when lines move, changes when the key or file changes. */
   fingerprint: string;
-  verification: VerificationStatus;
+  /** Whether the secret works, and who said so: `{status: 'unverified', by: 'none'}` until a verifier ran. */
+  verification: Verification;
   commit?: CommitInfo;
   blob?: string;
   layer?: LayerInfo;
@@ -163,7 +168,7 @@ export class LineIndex {
       else high = mid;
     }
     const lineStart = low === 0 ? 0 : newlines[low - 1]! + 1;
-    return { line: low + 1, column: this.#data.toString('utf8', lineStart, offset).length + 1 };
+    return { line: low + 1, column: utf16Length(this.#data, lineStart, offset) + 1 };
   }
 
   /** The full text of the line holding `offset` and of the line before it (for inline ignores). */
@@ -178,6 +183,25 @@ export class LineIndex {
       previous: line === 1 ? '' : this.#data.toString('utf8', previousStart, start - 1),
     };
   }
+}
+
+const LENGTH_PIECE = 64 * 1024;
+
+/**
+ * What `data.toString('utf8', start, end).length` would say, without making one string as long as a
+ * minified line: decoded in pieces that never split a UTF-8 sequence (each piece ends before a lead byte).
+ */
+function utf16Length(data: Buffer, start: number, end: number): number {
+  if (end - start <= LENGTH_PIECE) return data.toString('utf8', start, end).length;
+  let length = 0;
+  let at = start;
+  while (at < end) {
+    let stop = Math.min(at + LENGTH_PIECE, end);
+    while (stop < end && stop > at + 1 && (data[stop]! & 0xc0) === 0x80) stop--;
+    length += data.toString('utf8', at, stop).length;
+    at = stop;
+  }
+  return length;
 }
 
 function indexNewlines(data: Buffer): number[] {
@@ -209,7 +233,7 @@ export function toFinding(detection: Detection, lines: LineIndex, origin: Origin
     secretSha256,
     secretHashAlgorithm,
     fingerprint: fingerprintOf(rule.id, secretSha256, origin.path),
-    verification: 'unverified',
+    verification: UNVERIFIED,
     ...(origin.commit === undefined ? {} : { commit: origin.commit }),
     ...(origin.blob === undefined ? {} : { blob: origin.blob }),
     ...(origin.layer === undefined ? {} : { layer: origin.layer }),

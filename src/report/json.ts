@@ -1,7 +1,6 @@
 import type { Finding } from '../engine/finding.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Report } from './types.js';
-import { validationOf } from './validation.js';
 
 /** The finding as the JSON contract lists it, field by field, so nothing internal leaks into output. */
 export function findingToJson(finding: Finding): Record<string, unknown> {
@@ -17,8 +16,7 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     secret: finding.secret,
     ...secretHashFields(finding),
     fingerprint: finding.fingerprint,
-    verification: finding.verification,
-    ...(validationOf(finding) === undefined ? {} : { validation: validationOf(finding) }),
+    verification: { ...finding.verification },
     ...(finding.commit === undefined ? {} : { commit: finding.commit }),
     ...(finding.blob === undefined ? {} : { blob: finding.blob }),
     ...(finding.layer === undefined ? {} : { layer: finding.layer }),

@@ -4,7 +4,7 @@ import type { RuleMeta, Severity } from '../rules/types.js';
 import { TOOL_NAME, TOOL_URI, TOOL_VERSION } from '../version.js';
 import { secretHashFields } from './json.js';
 import type { Report } from './types.js';
-import { validationOf } from './validation.js';
+import { describeVerification } from './validation.js';
 
 /** GitHub code scanning drops a run past this many results. */
 export const MAX_SARIF_RESULTS = 25_000;
@@ -92,8 +92,7 @@ function toDescriptor(rule: RuleMeta): ReportingDescriptor {
 function toResult(finding: Finding, report: Report, ruleIndex: Map<string, number>): Result {
   const history = report.kind === 'history';
   const where = finding.commit ? ` in commit ${finding.commit.sha.slice(0, 12)}` : '';
-  const validation = validationOf(finding);
-  const validated = validation === undefined ? '' : ` Validation: ${validation.status} (${validation.by}${validation.reason === undefined ? '' : `, ${validation.reason}`}).`;
+  const validated = finding.verification.status === 'unverified' ? '' : ` Verification: ${describeVerification(finding.verification)}.`;
   return {
     ruleId: finding.ruleId,
     ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId)! } : {}),
@@ -120,8 +119,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
     properties: {
       severity: finding.severity,
       ...secretHashFields(finding),
-      verification: finding.verification,
-      ...(validation === undefined ? {} : { validation }),
+      verification: { ...finding.verification },
       ...(finding.commit === undefined ? {} : { commit: finding.commit.sha, author: finding.commit.authorEmail, date: finding.commit.date }),
       ...(finding.appearanceCount === undefined ? {} : { appearanceCount: finding.appearanceCount }),
       ...(finding.layer === undefined ? {} : { layer: finding.layer }),

@@ -1,9 +1,9 @@
 import type { Finding } from '../engine/finding.js';
 import type { Severity } from '../rules/types.js';
-import { formatBytes } from '../scan/scan-file.js';
 import { escapeControl } from './escape.js';
+import { formatBytes, plural } from '../units.js';
 import type { Report } from './types.js';
-import { describeValidation } from './validation.js';
+import { describeVerification } from './validation.js';
 
 export interface TextOptions {
   color: boolean;
@@ -25,56 +25,89 @@ function layerLine(layer: NonNullable<Finding['layer']>): string {
 
 /** Readable output, grouped by file (or by commit and path in history scans), then a one-line summary. */
 export function formatText(report: Report, options: TextOptions): string {
-  const paint = (code: string, text: string) => (options.color ? `${code}${text}\x1b[0m` : text);
-  const groups = new Map<string, Finding[]>();
-  for (const finding of report.findings) {
-    const key = finding.commit ? `${finding.path} @ ${finding.commit.sha.slice(0, 12)}` : finding.path;
-    let group = groups.get(key);
-    if (group === undefined) groups.set(key, (group = []));
-    group.push(finding);
-  }
+  const printer = textPrinter(options);
   const lines: string[] = [];
-  for (const [key, findings] of groups) {
-    lines.push(paint('\x1b[1m', escapeControl(key)));
-    const first = findings[0]!;
-    if (first.commit) {
-      lines.push(`  ${paint('\x1b[2m', escapeControl(`commit ${first.commit.sha.slice(0, 12)} by ${first.commit.authorName} <${first.commit.authorEmail}> on ${first.commit.date}: ${first.commit.subject}`))}`);
-    }
-    if (first.layer) lines.push(`  ${paint('\x1b[2m', layerLine(first.layer))}`);
-    for (const finding of findings) {
+  for (const finding of report.findings) lines.push(...printer.finding(finding));
+  lines.push(...printer.end(), summaryLine(report));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The text layout one finding at a time, for the collecting formatter and the streaming sink alike: a header
+ * whenever the file (or commit and path) changes, a blank line after each group.
+ */
+export function textPrinter(options: TextOptions): { finding(finding: Finding): string[]; end(): string[] } {
+  const paint = (code: string, text: string) => (options.color ? `${code}${text}\x1b[0m` : text);
+  let group: string | undefined;
+  return {
+    finding(finding) {
+      const lines: string[] = [];
+      const key = finding.commit ? `${finding.path} @ ${finding.commit.sha.slice(0, 12)}` : finding.path;
+      if (key !== group) {
+        if (group !== undefined) lines.push('');
+        group = key;
+        lines.push(paint('\x1b[1m', escapeControl(key)));
+        if (finding.commit) {
+          lines.push(`  ${paint('\x1b[2m', escapeControl(`commit ${finding.commit.sha.slice(0, 12)} by ${finding.commit.authorName} <${finding.commit.authorEmail}> on ${finding.commit.date}: ${finding.commit.subject}`))}`);
+        }
+        if (finding.layer) lines.push(`  ${paint('\x1b[2m', escapeControl(layerLine(finding.layer)))}`);
+      }
       const where = `${finding.line}:${finding.column}`.padEnd(9);
       const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(8));
-      const status = finding.verification === 'unverified' ? '' : `  [${describeValidation(finding) ?? finding.verification}]`;
+      const status = finding.verification.status === 'unverified' ? '' : `  [${escapeControl(describeVerification(finding.verification))}]`;
       const decoded = finding.decoded ? `  (decoded: ${finding.decoded.join(' > ')})` : '';
       const parts = finding.parts ? `  (with ${Object.entries(finding.parts).map(([name, value]) => `${name} ${value}`).join(', ')})` : '';
       lines.push(`  ${where} ${severity} ${finding.ruleId}  ${escapeControl(finding.secret)}${escapeControl(parts)}${status}${decoded}`);
       if (finding.appearanceCount !== undefined && finding.appearanceCount > 1) {
         lines.push(`  ${' '.repeat(9)} also in ${finding.appearanceCount - 1} other commit/path pair(s)`);
       }
-    }
-    lines.push('');
-  }
-  lines.push(summaryLine(report));
-  return `${lines.join('\n')}\n`;
+      return lines;
+    },
+    end: () => (group === undefined ? [] : ['']),
+  };
 }
 
-export function summaryLine(report: Report): string {
+/** What a summary needs to know of the findings: counts, not the findings themselves (a stream keeps no list). */
+export interface FindingTally {
+  total: number;
+  bySeverity: Partial<Record<Severity, number>>;
+  paths: Set<string>;
+}
+
+export function emptyTally(): FindingTally {
+  return { total: 0, bySeverity: {}, paths: new Set() };
+}
+
+export function addToTally(tally: FindingTally, finding: Finding): void {
+  tally.total++;
+  tally.bySeverity[finding.severity] = (tally.bySeverity[finding.severity] ?? 0) + 1;
+  tally.paths.add(finding.path);
+}
+
+export function summaryLine(report: Report, tally?: FindingTally): string {
   const { stats } = report;
-  const counts = SEVERITY_ORDER.map((severity) => [severity, report.findings.filter((f) => f.severity === severity).length] as const)
+  const counted = tally ?? report.findings.reduce((sum, finding) => (addToTally(sum, finding), sum), emptyTally());
+  const counts = SEVERITY_ORDER.map((severity) => [severity, counted.bySeverity[severity] ?? 0] as const)
     .filter(([, count]) => count > 0)
     .map(([severity, count]) => `${count} ${severity}`);
-  const files = new Set(report.findings.map((f) => f.path)).size;
+  const files = counted.paths.size;
+  const recorded = report.baselineRecorded;
   const head =
-    report.findings.length === 0
-      ? 'no secrets found'
-      : `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'} (${counts.join(', ')}) in ${files} file${files === 1 ? '' : 's'}`;
-  const opened = (stats.archivesOpened ?? 0) > 0 ? ` (with the members of ${stats.archivesOpened} archive${stats.archivesOpened === 1 ? '' : 's'})` : '';
-  const scanned = `${stats.blobsScanned > 0 ? `${stats.blobsScanned} blobs` : `${stats.filesScanned} files`}${opened}`;
+    counted.total > 0
+      ? `${plural(counted.total, 'finding')} (${counts.join(', ')}) in ${plural(files, 'file')}`
+      : recorded !== undefined
+        ? `recorded ${plural(recorded.count, 'finding')} in baseline ${recorded.file}`
+        : 'no secrets found';
+  const opened = (stats.archivesOpened ?? 0) > 0 ? ` (with the members of ${plural(stats.archivesOpened, 'archive')})` : '';
+  const scanned = `${stats.blobsScanned > 0 ? plural(stats.blobsScanned, 'blob') : plural(stats.filesScanned, 'file')}${opened}`;
   const skipped = [
     stats.filesBinary > 0 ? `${stats.filesBinary} binary` : '',
     stats.filesTooLarge > 0 ? `${stats.filesTooLarge} over the size limit` : '',
     stats.filesUnreadable > 0 ? `${stats.filesUnreadable} unreadable` : '',
-    (stats.archivesSkipped ?? 0) > 0 ? `${stats.archivesSkipped} archive${stats.archivesSkipped === 1 ? '' : 's'} (--no-archives)` : '',
+    (stats.archivesSkipped ?? 0) > 0 ? `${plural(stats.archivesSkipped, 'archive')} (--no-archives)` : '',
+    stats.pathsIgnored > 0 ? `${stats.pathsIgnored} ignored` : '',
+    stats.symlinksSkipped > 0 ? plural(stats.symlinksSkipped, 'symlink') : '',
+    (stats.fifosSkipped ?? 0) > 0 ? plural(stats.fifosSkipped, 'FIFO or device', 'FIFOs or devices') : '',
   ].filter(Boolean);
   return `${head}; scanned ${scanned}, ${formatBytes(stats.bytesScanned)} in ${(report.durationMs / 1000).toFixed(2)} s${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}${report.ruleSet === undefined ? '' : `; rules: ${report.ruleSet}`}`;
 }

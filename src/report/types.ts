@@ -1,8 +1,9 @@
 import type { Finding } from '../engine/finding.js';
 import type { RuleMeta } from '../rules/types.js';
-import type { ScanStats } from '../scan/stats.js';
+import type { ScanStats } from '../sources/stats.js';
 
-export type ScanKind = 'worktree' | 'history' | 'staged' | 'stdin' | 'image';
+/** The source's name: new sources (archives, images) add their own. */
+export type ScanKind = 'worktree' | 'history' | 'staged' | 'stdin' | (string & {});
 
 /** Everything a reporter may look at: plain data, no engine, no files. */
 export interface Report {
@@ -14,6 +15,8 @@ export interface Report {
   durationMs: number;
   /** Which rules ran, for the summary: `212 built-in`, `5 custom only ([extend] useDefault is not set)`. */
   ruleSet?: string;
+  /** `--baseline-write` recorded this many findings (so none are reported). */
+  baselineRecorded?: { file: string; count: number };
 }
 
 export type Format = 'text' | 'json' | 'jsonl' | 'sarif';

@@ -3,17 +3,16 @@ import { Worker } from 'node:worker_threads';
 import type { EngineOptions } from '../engine/index.js';
 import type { Finding, Origin } from '../engine/finding.js';
 import type { Rule } from '../rules/types.js';
-import type { FileScanOptions, FileToScan } from './scan-file.js';
-import type { ScanStats } from './stats.js';
+import type { ReadPolicy } from '../sources/read.js';
+import type { ScanStats } from '../sources/stats.js';
+import type { FileChunk } from '../sources/types.js';
 
 export type ScanTask =
-  | { kind: 'files'; files: FileToScan[]; options: FileScanOptions }
-  | { kind: 'chunks'; chunks: { data: Uint8Array; origin: Origin }[] };
+  | { kind: 'files'; files: FileChunk[]; policy: ReadPolicy }
+  | { kind: 'chunks'; chunks: { data: Uint8Array; origin: Origin }[]; unit: 'files' | 'blobs' };
 
 export interface TaskResult {
   findings: Finding[];
-  /** For chunk tasks: findings grouped per chunk, in the order the chunks were sent. */
-  perChunk?: Finding[][];
   warnings: string[];
   stats: ScanStats;
 }

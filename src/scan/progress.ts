@@ -1,4 +1,4 @@
-import { formatBytes } from './scan-file.js';
+import { formatBytes } from '../units.js';
 
 export interface Progress {
   update(done: { blobs: number; bytes: number }, total: { blobs: number; final: boolean }): void;

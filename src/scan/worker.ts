@@ -1,9 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEngine, scanChunk } from '../engine/index.js';
+import { createEngine } from '../engine/index.js';
 import type { Finding } from '../engine/finding.js';
+import { emptyStats } from '../sources/stats.js';
 import type { ScanTask, TaskResult, WorkerSetup } from './pool.js';
-import { scanFile } from './scan-file.js';
-import { emptyStats } from './stats.js';
+import { scanBytesChunk, scanFileChunk } from './scan-chunk.js';
 
 const setup = workerData as WorkerSetup;
 const engine = createEngine(setup.rules, setup.engineOptions);
@@ -20,18 +20,14 @@ function run(task: ScanTask): TaskResult {
   const stats = emptyStats();
   const warnings: string[] = [];
   const warn = (message: string) => warnings.push(message);
+  const findings: Finding[] = [];
   if (task.kind === 'files') {
-    const findings: Finding[] = [];
-    for (const file of task.files) findings.push(...scanFile(engine, file, task.options, stats, warn));
-    return { findings, warnings, stats };
+    for (const file of task.files) findings.push(...scanFileChunk(engine, file, task.policy, stats, warn));
+  } else {
+    for (const chunk of task.chunks) {
+      const data = Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
+      findings.push(...scanBytesChunk(engine, { data, origin: chunk.origin }, task.unit, stats));
+    }
   }
-  const perChunk = task.chunks.map(({ data, origin }) => {
-    const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    stats.bytesScanned += buffer.length;
-    stats.blobsScanned++;
-    const found = scanChunk(engine, buffer, origin, stats);
-    stats.findings += found.length;
-    return found;
-  });
-  return { findings: perChunk.flat(), perChunk, warnings, stats };
+  return { findings, warnings, stats };
 }

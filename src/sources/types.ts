@@ -7,11 +7,14 @@
  * File reading, size limits, the binary sniff and UTF-16 transcoding live once, in the source layer
  * (src/sources/read.ts): a source either hands over bytes it already has, or names a file that the driver
  * (or a worker) reads with that one reader.
+ *
+ * Adding a source: one file under src/sources/ exporting a SourceDefinition, plus one line in
+ * src/sources/registry.ts. Containers found inside a source (archives) are expanders: src/sources/expanders.ts.
  */
 import type { Finding, Origin } from '../engine/finding.js';
-import type { ScanStats } from '../scan/stats.js';
+import type { ScanStats } from './stats.js';
 
-/** Bytes the source already holds (a blob, stdin, an archive member). */
+/** Bytes the source already holds (a blob, an index entry, an archive member). */
 export interface BytesChunk {
   data: Buffer;
   origin: Origin;
@@ -23,9 +26,21 @@ export interface FileChunk {
   origin: Origin;
   /** The user named this file: skipping it deserves a warning, not just a count. */
   explicit?: boolean;
+  /** An already open descriptor to read to its end instead of opening `file` (stdin); never closed. */
+  fd?: number;
 }
 
 export type Chunk = BytesChunk | FileChunk;
+
+/**
+ * Many small chunks at once, in ArrayBuffers the source hands over for good (allocated with
+ * Buffer.allocUnsafeSlow, never touched again): the driver sends the batch to a worker as one task and
+ * transfers the buffers instead of copying them. History streams its blobs this way; a source that yields
+ * single chunks pays one copy into the driver's own batch instead.
+ */
+export interface ChunkBatch {
+  batch: BytesChunk[];
+}
 
 export interface SourceContext {
   maxFileSize: number;
@@ -37,10 +52,21 @@ export interface SourceContext {
 export interface Source {
   /** For summaries and errors: `worktree`, `stdin`, `staged`, `history`, `archive`, `image`. */
   readonly name: string;
-  chunks(context: SourceContext): AsyncIterable<Chunk>;
+  /** What a summary counts this source's chunks as (default `files`). */
+  readonly unit?: 'files' | 'blobs';
+  /** Where the config search starts (the repository root for git sources), if the source knows better than the cwd. */
+  readonly root?: string;
+  chunks(context: SourceContext): AsyncIterable<Chunk | ChunkBatch>;
   /**
    * After matching: turn findings on chunks into findings on the source's own terms (history: commits,
-   * introduced/removed, occurrences). Returns new findings; never mutates its input.
+   * introduced/removed, occurrences; staged: only added lines). Returns new findings; never mutates its input.
    */
   attribute?(findings: readonly Finding[], context: SourceContext): Promise<Finding[]>;
+}
+
+/** What a source file exports; the registry loads it lazily, so a scan pays only for the source it uses. */
+export interface SourceDefinition<Options> {
+  readonly name: string;
+  /** Checks the input (a missing path, a bare repository: a KeywardError, exit 2) and builds the source. */
+  open(options: Options): Promise<Source>;
 }

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { KeywardError, describeFsError } from '../errors.js';
+import type { Verification, Verifier } from './types.js';
 
 export type KnownStatus = 'live' | 'revoked';
 
@@ -244,4 +245,33 @@ function backoff(failures: number): number {
 /** Up to a quarter more, at random: clients told the same Retry-After do not all come back at once. */
 function withJitter(ms: number): number {
   return Math.round(ms * (1 + Math.random() * 0.25));
+}
+
+/**
+ * The issuer's hashes as a Verifier: every candidate applies (an issuer's own keys match whatever rule its
+ * pattern file adds), nothing secret leaves the process, and a hash the store does not know is `unknown`.
+ */
+export function issuerHashVerifier(spec: string): Verifier {
+  return {
+    name: 'issuer-hashes',
+    // A scrypt-hashed (low-entropy) secret can never match an issuer's SHA-256 store: not worth a lookup.
+    appliesTo: (candidate) => candidate.secretHashAlgorithm !== 'scrypt',
+    async verify(candidates, context) {
+      const hashes = [...new Set(candidates.map((candidate) => candidate.secretSha256))];
+      const out = new Map<string, Verification>();
+      if (hashes.length === 0) return out;
+      const source = await openHashSource(spec, { budgetMs: Math.max(1000, context.deadline - Date.now()), warn: context.warn });
+      let known: Map<string, KnownStatus>;
+      try {
+        known = await source.lookup(hashes);
+      } finally {
+        await source.close();
+      }
+      for (const hash of hashes) {
+        const status = known.get(hash);
+        out.set(hash, status === undefined ? { status: 'unknown', by: 'issuer-hashes', reason: 'not-in-store' } : { status, by: 'issuer-hashes' });
+      }
+      return out;
+    },
+  };
 }

@@ -25,6 +25,8 @@ export interface VerifyCandidate {
   verify?: string;
   secret: string;
   secretSha256: string;
+  /** How `secretSha256` was made: a low-entropy secret's is scrypt, which no SHA-256 store can match. */
+  secretHashAlgorithm?: 'sha256' | 'scrypt';
   /** Other parts of a paired secret (issue 13 item 4), by name: e.g. `{ id: 'AKIA…' }` for an AWS secret key. */
   parts?: Record<string, string>;
 }

@@ -1,5 +1,5 @@
 import type { Finding } from '../engine/finding.js';
-import { sha256Hex } from '../engine/finding.js';
+import { hashSecret } from '../engine/finding.js';
 import { KeywardError, RuleError } from '../errors.js';
 import type { Rule } from '../rules/types.js';
 import { checkEndpoint, DEFAULT_TIMEOUT_MS } from './http.js';
@@ -24,8 +24,6 @@ export interface ValidateOptions {
   verifier?: Verifier;
 }
 
-/** A finding with the provider's answer. `verification` keeps the one-word status for today's reporters. */
-export type ValidatedFinding<F extends Finding = Finding> = F & { validation?: Verification };
 
 /**
  * Checks the flags before anything is scanned, so a typo is a usage error and not a scan that quietly
@@ -104,21 +102,22 @@ export function checkVerifyNames(rules: readonly Rule[], providers: ReadonlyMap<
  * verifier already decided (`live` or `revoked` by the issuer's hashes) is not sent anywhere. Findings
  * must carry their raw secret: one that was redacted is never sent and stays `unknown` (reason `redacted`).
  */
-export async function validateFindings<F extends Finding>(findings: readonly F[], rules: readonly Rule[], options: ValidateOptions): Promise<ValidatedFinding<F>[]> {
+export async function validateFindings<F extends Finding>(findings: readonly F[], rules: readonly Rule[], options: ValidateOptions): Promise<F[]> {
   checkVerifyNames(rules);
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   const verifier = options.verifier ?? new ProviderVerifier({ skip: options.skip, rates: options.rates });
   const candidates: VerifyCandidate[] = [];
   const redacted = new Map<string, Verification>();
   const wanted = (finding: F): string | undefined => {
-    if (finding.verification === 'live' || finding.verification === 'revoked') return undefined;
+    if (finding.verification.status === 'live' || finding.verification.status === 'revoked') return undefined;
     const verify = byId.get(finding.ruleId)?.verify;
     return verify === undefined || options.skip.has(verify) ? undefined : verify;
   };
   for (const finding of findings) {
     const verify = wanted(finding);
     if (verify === undefined) continue;
-    if (sha256Hex(finding.secret) !== finding.secretSha256) {
+    const rule = byId.get(finding.ruleId);
+    if (rule === undefined || hashSecret(rule, finding.secret).hash !== finding.secretSha256) {
       redacted.set(finding.secretSha256, { status: 'unknown', by: verify, reason: 'redacted' });
       continue;
     }
@@ -135,16 +134,16 @@ export async function validateFindings<F extends Finding>(findings: readonly F[]
     const verify = wanted(finding);
     if (verify === undefined) return finding;
     const result = results.get(finding.secretSha256) ?? redacted.get(finding.secretSha256) ?? { status: 'unknown', by: verify, reason: 'not-asked' };
-    // Finding.verification is still the one-word status (src/engine/finding.ts), which lacks `invalid`
-    // until the pipeline branch makes it the Verification object; the reporters print it as text.
-    return { ...finding, verification: result.status as Finding['verification'], validation: result };
+    return { ...finding, verification: result };
   });
 }
 
 /** `3 live, 5 invalid, 2 unknown (timeout 1, rate-limited 1)`: for stderr, never a secret. */
-export function summarizeValidation(findings: readonly ValidatedFinding[]): string | undefined {
+export function summarizeValidation(findings: readonly Finding[]): string | undefined {
   const seen = new Map<string, Verification>();
-  for (const finding of findings) if (finding.validation !== undefined) seen.set(finding.secretSha256, finding.validation);
+  for (const finding of findings) {
+    if (finding.verification.status !== 'unverified' && finding.verification.by !== 'issuer-hashes') seen.set(finding.secretSha256, finding.verification);
+  }
   if (seen.size === 0) return undefined;
   const count = (status: string) => [...seen.values()].filter((result) => result.status === status).length;
   const reasons = new Map<string, number>();

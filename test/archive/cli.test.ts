@@ -34,7 +34,8 @@ describe('keyward scan DIR opens archives', () => {
     const { status, report } = json([dir]);
     expect(status).toBe(1);
     expect(report.findings.map((finding) => [finding.path, finding.ruleId])).toEqual([['release.zip!bundle/config.tar.gz!deploy/.env', expect.stringMatching(/github/)]]);
-    expect(report.stats['archivesOpened']).toBe(1);
+    // The zip and the tar.gz inside it.
+    expect(report.stats['archivesOpened']).toBe(2);
     const text = runCli(['scan', dir]);
     expect(text.stdout).toContain('release.zip!bundle/config.tar.gz!deploy/.env');
     expect(text.stdout).not.toContain(token);

@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 interface JsonReport {
-  findings: { ruleId: string; secret: string; verification: string; commit?: { sha: string } }[];
+  findings: { ruleId: string; secret: string; verification: { status: string; by: string }; commit?: { sha: string } }[];
 }
 
 describe('scanner and issuer end to end, over a real server on 127.0.0.1', () => {
@@ -43,7 +43,7 @@ describe('scanner and issuer end to end, over a real server on 127.0.0.1', () =>
     expect(scan.status).toBe(1);
     const report = JSON.parse(scan.stdout) as JsonReport;
     expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]).toMatchObject({ ruleId: 'acme-live-api-key', verification: 'live', commit: { sha: leakingCommit } });
+    expect(report.findings[0]).toMatchObject({ ruleId: 'acme-live-api-key', verification: { status: 'live', by: 'issuer-hashes' }, commit: { sha: leakingCommit } });
     expect(scan.stdout).not.toContain(key);
     expect(scan.stderr).toContain('reported 1 live key(s)');
     expect(scan.stderr).toContain('the issuer confirmed 1');
@@ -58,7 +58,7 @@ describe('scanner and issuer end to end, over a real server on 127.0.0.1', () =>
 
     // Scanning again: the key is now known revoked, and --only-live reports nothing.
     const again = runCli(['scan', '--history', repo, '--rules', rule, '--format', 'json', '--verify-hashes', db]);
-    expect((JSON.parse(again.stdout) as JsonReport).findings[0]!.verification).toBe('revoked');
+    expect((JSON.parse(again.stdout) as JsonReport).findings[0]!.verification.status).toBe('revoked');
     const onlyLive = runCli(['scan', '--history', repo, '--rules', rule, '--format', 'json', '--verify-hashes', server.base, '--only-live']);
     expect(onlyLive.status).toBe(0);
     expect((JSON.parse(onlyLive.stdout) as JsonReport).findings).toHaveLength(0);
@@ -66,7 +66,7 @@ describe('scanner and issuer end to end, over a real server on 127.0.0.1', () =>
     const exported = join(dir, 'hashes.txt');
     expect(runCli(['keys', 'export-hashes', '--db', db, '-o', exported]).status).toBe(0);
     const viaFile = runCli(['scan', '--history', repo, '--rules', rule, '--format', 'json', '--verify-hashes', exported]);
-    expect((JSON.parse(viaFile.stdout) as JsonReport).findings[0]!.verification).toBe('revoked');
+    expect((JSON.parse(viaFile.stdout) as JsonReport).findings[0]!.verification.status).toBe('revoked');
   });
 
   it('loses no audit event for any 2xx answer when the server is killed with SIGKILL mid-load', async () => {

@@ -12,7 +12,7 @@ import type { LayerInfo } from '../../engine/finding.js';
 import { CorruptArchive } from '../archive/members.js';
 import { directoryFiles, tarFiles, type ImageFiles } from './files.js';
 import { addWhiteouts, deletedBy, emptyWhiteouts, IMAGE_LIMITS, layerContext, layerEntries, LimitHit, whiteoutOf, type Whiteouts } from './layers.js';
-import { ImageFormatError, readImages } from './manifest.js';
+import { ImageFormatError, readImages, type ImageRef } from './manifest.js';
 
 export { ImageFormatError } from './manifest.js';
 
@@ -43,10 +43,25 @@ export async function openImage(target: string, label: string): Promise<ImageFil
   }
 }
 
+export interface LoadedImage {
+  label: string;
+  files: ImageFiles;
+  images: ImageRef[];
+}
+
+/** Reads the manifests (and indexes a tar) up front, so a bad input is an error before anything is scanned. */
+export async function loadImage(target: string, label: string): Promise<LoadedImage> {
+  const files = await openImage(target, label);
+  return { label, files, images: await readImages(files, label) };
+}
+
 /** Every file of every layer of every image in `target`. Throws ImageFormatError for an input that is no image. */
 export async function* imageMembers(target: string, label: string, options: ImageOptions): AsyncGenerator<ImageMember> {
-  const files = await openImage(target, label);
-  const images = await readImages(files, label);
+  yield* layerMembers(await loadImage(target, label), options);
+}
+
+export async function* layerMembers(loaded: LoadedImage, options: ImageOptions): AsyncGenerator<ImageMember> {
+  const { files, images, label } = loaded;
   const limits = { ...IMAGE_LIMITS, maxMemberBytes: options.maxMemberBytes };
   const read = new Map<string, Whiteouts>();
   for (const image of images) {

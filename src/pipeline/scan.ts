@@ -1,0 +1,182 @@
+/**
+ * keyward's scan as a library function: config → source → scan → attribution and history grouping →
+ * commit allowlists and baseline → verification → report. The CLI builds ScanOptions from its flags, calls
+ * `scan`, and maps the result to an exit code; a library caller does the same without a terminal.
+ */
+import { baselineKey, entryOf, readBaseline } from '../baseline/index.js';
+import { countDrop } from '../engine/detect.js';
+import type { Finding } from '../engine/finding.js';
+import { formatReport } from '../report/index.js';
+import { summaryLine } from '../report/text.js';
+import { STREAMING_FORMATS, streamingReporter, type StreamingReporter } from '../report/stream.js';
+import type { Format, Report } from '../report/types.js';
+import { CREDENTIAL_FILE_RULES } from '../engine/file-rules.js';
+import { ruleMeta } from '../rules/types.js';
+import { Scanner } from '../scan/run.js';
+import type { ScanSink } from '../scan/sink.js';
+import { EXPANDERS, SHUT_EXPANDERS } from '../sources/expanders.js';
+import { openSource, type SourceRequest } from '../sources/registry.js';
+import { nothingScanned, type ScanStats } from '../sources/stats.js';
+import type { SourceContext } from '../sources/types.js';
+import { plural } from '../units.js';
+import { loadRuleSetup, type RuleOptions } from './config.js';
+import { groupIncidents } from './group-incidents.js';
+import { dropAllowlistedCommits, hideBaselined, recordBaseline, sortFindings } from './stages.js';
+import { needsRawSecrets, verifyFindings, type VerifyOptions } from './verify.js';
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export interface ScanOptions extends RuleOptions {
+  /** What to scan: `{ source: 'worktree', options: { paths: ['.'] } }`, `{ source: 'history', options: {} }`, … */
+  source: SourceRequest;
+  /** Bytes; default: the config's max_file_size, else 10 MB. */
+  maxFileSize?: number;
+  /** Worker threads; 1 scans on the calling thread. */
+  threads?: number;
+  /** Open archives (zip, tar, gz, bz2) and scan their members (default true); false counts them instead. */
+  archives?: boolean;
+  /** Archives inside archives are opened this deep (default 2); 0 opens none. */
+  archiveDepth?: number;
+  /** Redact secrets in findings (default true). */
+  redact?: boolean;
+  /** Hide findings recorded in this baseline file. */
+  baseline?: string;
+  /** Record the findings in this baseline file instead of reporting them. */
+  baselineWrite?: string;
+  verify?: VerifyOptions;
+  /** Write the report as it is made: text and JSONL stream while the scan runs, JSON and SARIF at the end. */
+  output?: { format: Format; write(text: string): void; color?: boolean; stream?: boolean };
+  /** Each warning as it happens (each distinct one once); all of them are in the report too. */
+  onWarning?(message: string): void;
+  /** What the scan did beside finding (a baseline written, keys reported). */
+  onNotice?(message: string): void;
+}
+
+export interface ScanResult {
+  report: Report;
+  /** Findings reported; when the report streamed, `report.findings` is empty and this is the count. */
+  findingCount: number;
+  /** Nothing given could be scanned (everything was skipped, missing or unreadable): an input error. */
+  nothingScanned: boolean;
+  /** The report's one-line summary (what text output ends with). */
+  summary: string;
+}
+
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const warnings = warningLog(options.onWarning);
+  const source = await openSource(options.source);
+  const setup = loadRuleSetup(options, source.root ?? process.cwd());
+  for (const warning of setup.warnings) warnings.add(warning);
+  const redact = options.redact ?? true;
+  const maxFileSize = options.maxFileSize ?? setup.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const baseline = options.baselineWrite === undefined && options.baseline !== undefined ? readBaseline(options.baseline) : undefined;
+  const scanner = new Scanner({
+    rules: setup.rules,
+    revealSecrets: !redact || needsRawSecrets(options.verify),
+    noise: setup.noise,
+    maxFileSize,
+    expanders: options.archives === false || options.archiveDepth === 0 ? SHUT_EXPANDERS : EXPANDERS,
+    ...(options.archiveDepth === undefined || options.archiveDepth === 0 ? {} : { expandDepth: options.archiveDepth }),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  });
+  const stats = scanner.stats;
+  const context: SourceContext = { maxFileSize, stats, warn: warnings.add };
+
+  // Text and JSONL print as the scan goes, unless a later stage needs every finding first.
+  const output = options.output;
+  const streams =
+    output !== undefined &&
+    output.stream !== false &&
+    STREAMING_FORMATS.includes(output.format) &&
+    source.attribute === undefined &&
+    options.verify === undefined &&
+    options.baselineWrite === undefined;
+  let reporter: StreamingReporter | undefined;
+  let findings: Finding[] = [];
+  try {
+    if (streams) {
+      reporter = streamingReporter(output.format, output.write, { color: output.color ?? false });
+      const known = new Set((baseline ?? []).map(baselineKey));
+      const live = reporter;
+      const sink: ScanSink = {
+        finding: (finding) => {
+          if (known.has(baselineKey(entryOf(finding)))) countDrop(stats, 'baseline', finding.ruleId);
+          else live.finding(finding);
+        },
+        warning: warnings.add,
+      };
+      await scanner.run(source, sink);
+    } else {
+      await scanner.run(source, { finding: (finding) => findings.push(finding), warning: warnings.add });
+    }
+  } finally {
+    await scanner.close();
+  }
+
+  let baselineRecorded: Report['baselineRecorded'];
+  if (reporter === undefined) {
+    if (source.attribute !== undefined) findings = await source.attribute(findings, context);
+    // History grouping slot: see ./group-incidents.ts.
+    findings = source.unit === 'blobs' ? groupIncidents(findings) : sortFindings(findings);
+    findings = dropAllowlistedCommits(findings, setup.noise, stats);
+    if (options.baselineWrite !== undefined) {
+      const count = recordBaseline(findings, options.baselineWrite, stats);
+      options.onNotice?.(`baseline ${options.baselineWrite}: recorded ${plural(count, 'finding')}`);
+      baselineRecorded = { file: options.baselineWrite, count };
+      findings = [];
+    } else if (baseline !== undefined) {
+      findings = hideBaselined(findings, baseline, stats);
+    }
+    if (options.verify !== undefined) {
+      findings = await verifyFindings(findings, setup.rules, options.verify, { redact, warn: warnings.add, notice: (message) => options.onNotice?.(message) });
+    }
+  }
+  const findingCount = reporter?.count ?? findings.length;
+  stats.findings = findingCount;
+  const empty = nothingScanned(stats);
+  if (empty) warnings.add(`scanned 0 files: everything given was skipped (${skippedText(stats)})${stats.pathsIgnored > 0 ? '; --no-ignore-files scans ignored files too' : ''}`);
+
+  const report: Report = {
+    kind: source.name,
+    findings,
+    rules: [...setup.rules.map(ruleMeta), ...CREDENTIAL_FILE_RULES],
+    stats,
+    warnings: warnings.all,
+    durationMs: performance.now() - started,
+    ...(baselineRecorded === undefined ? {} : { baselineRecorded }),
+    ruleSet: setup.ruleSet,
+  };
+  if (output !== undefined) {
+    if (reporter !== undefined) reporter.finish(report);
+    else output.write(formatReport(report, output.format, { color: output.color ?? false }));
+  }
+  return { report, findingCount, nothingScanned: empty, summary: reporter?.summary(report) ?? summaryLine(report) };
+}
+
+function skippedText(stats: ScanStats): string {
+  return [
+    stats.pathsIgnored > 0 ? `${stats.pathsIgnored} ignored` : '',
+    stats.symlinksSkipped > 0 ? plural(stats.symlinksSkipped, 'symlink') : '',
+    stats.fifosSkipped > 0 ? plural(stats.fifosSkipped, 'FIFO or device', 'FIFOs or devices') : '',
+    stats.filesTooLarge > 0 ? `${stats.filesTooLarge} over the size limit` : '',
+    stats.filesUnreadable > 0 ? `${stats.filesUnreadable} unreadable` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/** Each distinct warning once, in order: two parts of a scan that stumble on the same file say it once. */
+function warningLog(onWarning: ((message: string) => void) | undefined): { add(message: string): void; all: string[] } {
+  const seen = new Set<string>();
+  const all: string[] = [];
+  return {
+    all,
+    add(message) {
+      if (seen.has(message)) return;
+      seen.add(message);
+      all.push(message);
+      onWarning?.(message);
+    },
+  };
+}

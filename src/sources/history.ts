@@ -1,0 +1,275 @@
+/**
+ * Every unique blob of a history, once (./git/blobs.ts streams them), batched into one ArrayBuffer per
+ * worker task; after matching, only blobs with findings are traced to the commits and paths that
+ * introduced them (./git/provenance.ts). The pre-push source is this source over the pushed range.
+ */
+import type { Finding } from '../engine/finding.js';
+import { fingerprintOf } from '../engine/finding.js';
+import { KeywardError } from '../errors.js';
+import { formatBytes, plural } from '../units.js';
+import { streamBlobs, type BlobStreamResult } from './git/blobs.js';
+import { DEFAULT_APPEARANCE_CAP, findProvenance } from './git/provenance.js';
+import { openRepository, type Repository } from './git/repo.js';
+import type { BytesChunk, ChunkBatch, Source, SourceContext, SourceDefinition } from './types.js';
+
+/** Which history, as the CLI's flags name it; everything but `range` may be combined. */
+export interface HistorySelection {
+  branches?: boolean;
+  tags?: boolean;
+  range?: string;
+  since?: string;
+  maxCount?: number;
+}
+
+export interface HistoryProgress {
+  update(done: { blobs: number; bytes: number }, total: { blobs: number; final: boolean }): void;
+  finish(): void;
+}
+
+export interface HistoryOptions {
+  /** A directory inside the repository (default: the current one). */
+  path?: string;
+  selection?: HistorySelection;
+  /** Raw `git rev-list` arguments instead of a selection (the pre-push source computes them). */
+  revArgs?: string[];
+  progress?: HistoryProgress;
+  appearanceCap?: number;
+  /** Names the command in errors about the repository. */
+  purpose?: string;
+}
+
+/** Bytes of blobs per worker task: big enough to amortise a message, small enough to keep both cores busy. */
+const TASK_BYTES = 2 * 1024 * 1024;
+const TASK_BLOBS = 4096;
+/** Batches waiting for the driver; past this, git is paused (its pipe fills and it blocks). */
+const QUEUED_BATCHES = 2;
+const WARNINGS_PER_KIND = 10;
+
+export const historySource: SourceDefinition<HistoryOptions> = {
+  name: 'history',
+  async open(options) {
+    const repo = await openRepository(options.path ?? '.', options.purpose ?? 'keyward scan --history');
+    return gitHistorySource(repo, options.revArgs ?? historyRevArgs(options.selection ?? {}), options);
+  },
+};
+
+/** What the user asked for as `git rev-list` arguments. Revisions may not look like options. */
+export function historyRevArgs(selection: HistorySelection): string[] {
+  for (const [flag, value] of [['--range', selection.range], ['--since', selection.since]] as const) {
+    if (value !== undefined && (value.trim() === '' || value.startsWith('-'))) throw new KeywardError(`${flag}: '${value}' is not a revision`);
+  }
+  const revArgs: string[] = [];
+  if (selection.range !== undefined) {
+    revArgs.push(selection.range);
+  } else {
+    if (selection.branches) revArgs.push('--branches');
+    if (selection.tags) revArgs.push('--tags');
+    if (revArgs.length === 0) revArgs.push('--all');
+  }
+  if (selection.since !== undefined) revArgs.push(`^${selection.since}`);
+  if (selection.maxCount !== undefined) {
+    if (!Number.isInteger(selection.maxCount) || selection.maxCount < 1) throw new KeywardError(`--max-count: '${selection.maxCount}' is not a positive whole number`);
+    revArgs.push(`--max-count=${selection.maxCount}`);
+  }
+  return revArgs;
+}
+
+/** `revArgs` undefined: nothing to scan (a push that only deletes refs). */
+export function gitHistorySource(repo: Repository, revArgs: string[] | undefined, options: Pick<HistoryOptions, 'progress' | 'appearanceCap'>): Source {
+  return {
+    name: 'history',
+    unit: 'blobs',
+    root: repo.root ?? repo.cwd,
+    chunks: (context) => (revArgs === undefined ? none() : blobBatches(repo, revArgs, options.progress, context)),
+    attribute: (findings, context) => (revArgs === undefined ? Promise.resolve([...findings]) : attributeFindings(repo.cwd, revArgs, findings, options.appearanceCap, context)),
+  };
+}
+
+async function* none(): AsyncGenerator<never> {}
+
+async function* blobBatches(repo: Repository, revArgs: string[], progress: HistoryProgress | undefined, context: SourceContext): AsyncGenerator<ChunkBatch> {
+  if (repo.shallow) context.warn('this is a shallow clone: commits before its shallow boundary are not in it and were not scanned (git fetch --unshallow to scan them)');
+  const queue: ChunkBatch[] = [];
+  let wake: (() => void) | undefined;
+  let resume: (() => void) | undefined;
+  let finished = false;
+  let abandoned = false;
+  let yielded = 0;
+
+  let buffer = Buffer.allocUnsafeSlow(TASK_BYTES);
+  let used = 0;
+  let batch: BytesChunk[] = [];
+  let current: Buffer | undefined;
+  let currentOwn = false;
+  let listed = { blobs: 0, final: false };
+  const done = { blobs: 0, bytes: 0 };
+  const missing: { oid: string; path: string | undefined }[] = [];
+  const tooLarge: { path: string; size: number }[] = [];
+  let tooLargeCount = 0;
+
+  const flush = () => {
+    if (batch.length === 0) return;
+    queue.push({ batch });
+    batch = [];
+    if (used > 0) {
+      // The batch owns the old buffer now (it is transferred to a worker).
+      buffer = Buffer.allocUnsafeSlow(TASK_BYTES);
+      used = 0;
+    }
+    wake?.();
+  };
+
+  let streamed: BlobStreamResult | undefined;
+  let failure: unknown;
+  const streaming = streamBlobs(
+    repo.cwd,
+    revArgs,
+    {
+      blob: (_oid, path, size) => {
+        if (size > context.maxFileSize) {
+          tooLargeCount++;
+          tooLarge.push({ path, size });
+          if (tooLarge.length > WARNINGS_PER_KIND) tooLarge.shift();
+          return undefined;
+        }
+        if (size > TASK_BYTES) {
+          current = Buffer.allocUnsafeSlow(size);
+          currentOwn = true;
+        } else {
+          if (used + size > buffer.length) flush();
+          current = buffer.subarray(used, used + size);
+          currentOwn = false;
+          used += size;
+        }
+        return current;
+      },
+      blobEnd: (oid, path, size) => {
+        done.blobs++;
+        done.bytes += size;
+        const blob = current;
+        current = undefined;
+        if (blob === undefined) return;
+        if (currentOwn) {
+          // A large blob is its own task; what is batched so far goes first.
+          flush();
+          batch.push({ data: blob, origin: { path, blob: oid } });
+          flush();
+        } else {
+          batch.push({ data: blob, origin: { path, blob: oid } });
+          if (batch.length >= TASK_BLOBS) flush();
+        }
+      },
+      missing: (oid, path) => {
+        done.blobs++;
+        missing.push({ oid, path });
+      },
+      drain: async () => {
+        progress?.update(done, listed);
+        while (queue.length >= QUEUED_BATCHES && !abandoned) await new Promise<void>((resolve) => (resume = resolve));
+        // The driver stopped pulling (it failed): stop git rather than leave it blocked on a full pipe.
+        if (abandoned) throw new Error('the scan stopped');
+      },
+    },
+    (count, final) => {
+      listed = { blobs: count, final };
+    },
+  )
+    .then(
+      (result) => void (streamed = result),
+      (error: unknown) => void (failure = error),
+    )
+    .finally(() => {
+      flush();
+      finished = true;
+      wake?.();
+    });
+
+  try {
+    for (;;) {
+      const next = queue.shift();
+      if (next !== undefined) {
+        resume?.();
+        resume = undefined;
+        yielded += next.batch.length;
+        yield next;
+        continue;
+      }
+      if (finished) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+    await streaming;
+  } finally {
+    if (!finished) {
+      abandoned = true;
+      resume?.();
+    }
+    progress?.finish();
+  }
+
+  if (failure !== undefined) {
+    if (failure instanceof KeywardError) throw failure;
+    context.stats.filesUnreadable++;
+    context.warn(`reading the history stopped early: ${failure instanceof Error ? failure.message : String(failure)}`);
+  }
+  if (streamed?.listError !== undefined) {
+    if (yielded === 0) {
+      throw new KeywardError(`cannot read the history: ${streamed.listError}`, { hint: 'check the revisions (--range, --since) and run git fsck if the repository may be damaged' });
+    }
+    context.warn(`listing the history stopped early (${streamed.listError}); the blobs listed before that were scanned`);
+  }
+  context.stats.filesUnreadable += missing.length;
+  for (const warning of missingWarnings(missing, streamed?.catFileStderr ?? '')) context.warn(warning);
+  context.stats.filesTooLarge += tooLargeCount;
+  if (tooLarge.length > 0) {
+    const largest = tooLarge.reduce((a, b) => (b.size > a.size ? b : a));
+    context.warn(`skipped ${plural(tooLargeCount, 'blob')} over the ${formatBytes(context.maxFileSize)} limit (--max-file-size), e.g. ${largest.path} (${formatBytes(largest.size)})`);
+  }
+}
+
+/** Corrupt objects are named one by one (git said so on stderr); missing ones are summed up. */
+function missingWarnings(missing: { oid: string; path: string | undefined }[], catFileStderr: string): string[] {
+  const warnings: string[] = [];
+  const corrupt = missing.filter(({ oid }) => catFileStderr.includes(oid));
+  const absent = missing.filter(({ oid }) => !catFileStderr.includes(oid));
+  for (const { oid, path } of corrupt.slice(0, WARNINGS_PER_KIND)) {
+    warnings.push(`object ${oid}${path === undefined ? '' : ` (${path})`} is corrupt and was not scanned; run git fsck`);
+  }
+  if (corrupt.length > WARNINGS_PER_KIND) warnings.push(`… and ${corrupt.length - WARNINGS_PER_KIND} more corrupt objects`);
+  if (absent.length > 0) {
+    const example = absent[0]!;
+    warnings.push(
+      `${absent.length} object${absent.length === 1 ? ' is' : 's are'} missing from the repository (a partial clone or a damaged repository), e.g. ${example.oid}${example.path === undefined ? '' : ` (${example.path})`}; ${absent.length === 1 ? 'it was' : 'they were'} not scanned`,
+    );
+  }
+  return warnings;
+}
+
+/**
+ * Only blobs with findings pay for provenance: one filtered `git log --raw` pass. Each finding comes back as
+ * a new value carrying the introducing commit, its path there and every appearance.
+ */
+async function attributeFindings(cwd: string, revArgs: string[], findings: readonly Finding[], cap: number | undefined, context: SourceContext): Promise<Finding[]> {
+  const oids = new Set<string>();
+  for (const finding of findings) if (finding.blob !== undefined) oids.add(finding.blob);
+  if (oids.size === 0) return [...findings];
+  const { provenance, error } = await findProvenance(cwd, revArgs, oids, {
+    cap: cap ?? DEFAULT_APPEARANCE_CAP,
+    // --max-count counts the commits git log prints; a commit filter would change which ones.
+    filterInGit: !revArgs.some((arg) => arg.startsWith('--max-count')),
+  });
+  if (error !== undefined) context.warn(`could not trace every finding to its commit: ${error}`);
+  return findings.map((finding) => {
+    const origin = finding.blob === undefined ? undefined : provenance.get(finding.blob);
+    if (origin === undefined) return finding;
+    const path = origin.introduced.path;
+    return {
+      ...finding,
+      commit: origin.introduced.commit,
+      path,
+      fingerprint: path === finding.path ? finding.fingerprint : fingerprintOf(finding.ruleId, finding.secretSha256, path),
+      appearances: origin.appearances,
+      appearanceCount: origin.count,
+    };
+  });
+}
