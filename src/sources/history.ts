@@ -7,6 +7,7 @@ import type { Finding } from '../engine/finding.js';
 import { fingerprintOf } from '../engine/finding.js';
 import { KeywardError } from '../errors.js';
 import { formatBytes, plural } from '../units.js';
+import { detectFormat } from './archive/detect.js';
 import { streamBlobs, type BlobStreamResult } from './git/blobs.js';
 import { DEFAULT_APPEARANCE_CAP, findProvenance } from './git/provenance.js';
 import { openRepository, type Repository } from './git/repo.js';
@@ -76,20 +77,28 @@ export function historyRevArgs(selection: HistorySelection): string[] {
 
 /** `revArgs` undefined: nothing to scan (a push that only deletes refs). */
 export function gitHistorySource(repo: Repository, revArgs: string[] | undefined, options: Pick<HistoryOptions, 'progress' | 'appearanceCap'>): Source {
+  // Archive blobs, by oid, with the path they were listed under: their members' findings keep the member part.
+  const archives = new Map<string, string>();
   return {
     name: 'history',
     unit: 'blobs',
     root: repo.root ?? repo.cwd,
-    chunks: (context) => (revArgs === undefined ? none() : blobBatches(repo, revArgs, options.progress, context)),
-    attribute: (findings, context) => (revArgs === undefined ? Promise.resolve([...findings]) : attributeFindings(repo.cwd, revArgs, findings, options.appearanceCap, context)),
+    chunks: (context) => (revArgs === undefined ? none() : blobBatches(repo, revArgs, options.progress, context, archives)),
+    attribute: (findings, context) => (revArgs === undefined ? Promise.resolve([...findings]) : attributeFindings(repo.cwd, revArgs, findings, options.appearanceCap, context, archives)),
   };
 }
 
 async function* none(): AsyncGenerator<never> {}
 
-async function* blobBatches(repo: Repository, revArgs: string[], progress: HistoryProgress | undefined, context: SourceContext): AsyncGenerator<ChunkBatch> {
+async function* blobBatches(
+  repo: Repository,
+  revArgs: string[],
+  progress: HistoryProgress | undefined,
+  context: SourceContext,
+  archives: Map<string, string>,
+): AsyncGenerator<ChunkBatch | BytesChunk> {
   if (repo.shallow) context.warn('this is a shallow clone: commits before its shallow boundary are not in it and were not scanned (git fetch --unshallow to scan them)');
-  const queue: ChunkBatch[] = [];
+  const queue: (ChunkBatch | BytesChunk)[] = [];
   let wake: (() => void) | undefined;
   let resume: (() => void) | undefined;
   let finished = false;
@@ -149,6 +158,15 @@ async function* blobBatches(repo: Repository, revArgs: string[], progress: Histo
         const blob = current;
         current = undefined;
         if (blob === undefined) return;
+        if (detectFormat(blob.subarray(0, 512)) !== undefined) {
+          // An archive goes to the driver on its own, so the archive expander sees it; its bytes leave the batch buffer.
+          const own = Buffer.from(blob);
+          if (!currentOwn) used -= size;
+          archives.set(oid, path);
+          queue.push({ data: own, origin: { path, blob: oid } });
+          wake?.();
+          return;
+        }
         if (currentOwn) {
           // A large blob is its own task; what is batched so far goes first.
           flush();
@@ -190,7 +208,7 @@ async function* blobBatches(repo: Repository, revArgs: string[], progress: Histo
       if (next !== undefined) {
         resume?.();
         resume = undefined;
-        yielded += next.batch.length;
+        yielded += 'batch' in next ? next.batch.length : 1;
         yield next;
         continue;
       }
@@ -249,7 +267,14 @@ function missingWarnings(missing: { oid: string; path: string | undefined }[], c
  * Only blobs with findings pay for provenance: one filtered `git log --raw` pass. Each finding comes back as
  * a new value carrying the introducing commit, its path there and every appearance.
  */
-async function attributeFindings(cwd: string, revArgs: string[], findings: readonly Finding[], cap: number | undefined, context: SourceContext): Promise<Finding[]> {
+async function attributeFindings(
+  cwd: string,
+  revArgs: string[],
+  findings: readonly Finding[],
+  cap: number | undefined,
+  context: SourceContext,
+  archives: ReadonlyMap<string, string> = new Map(),
+): Promise<Finding[]> {
   const oids = new Set<string>();
   for (const finding of findings) if (finding.blob !== undefined) oids.add(finding.blob);
   if (oids.size === 0) return [...findings];
@@ -262,7 +287,10 @@ async function attributeFindings(cwd: string, revArgs: string[], findings: reado
   return findings.map((finding) => {
     const origin = finding.blob === undefined ? undefined : provenance.get(finding.blob);
     if (origin === undefined) return finding;
-    const path = origin.introduced.path;
+    // A finding inside an archive blob keeps its member part: `dist/app.zip!config/.env` under the introducing path.
+    const listed = archives.get(finding.blob!);
+    const member = listed !== undefined && finding.path.startsWith(`${listed}!`) ? finding.path.slice(listed.length) : '';
+    const path = origin.introduced.path + member;
     return {
       ...finding,
       commit: origin.introduced.commit,
