@@ -10,7 +10,8 @@ import { detectFormat, HEAD_BYTES } from './archive/detect.js';
 import { ArchiveMeter, DEFAULT_ARCHIVE_LIMITS, formatSize, LimitHit, ScanBudget, type ArchiveLimits } from './archive/limits.js';
 import { CorruptArchive } from './archive/members.js';
 import { archiveMembers, formatOf, type ArchiveInput } from './archive/read.js';
-import { memberOrigin, type ExpandContext, type Expander } from './expanders.js';
+// Types only: expanders.ts loads this file lazily, and a runtime import back would be a cycle.
+import type { ExpandContext, Expander } from './expanders.js';
 import type { ScanStats } from './stats.js';
 import type { Chunk } from './types.js';
 
@@ -50,7 +51,7 @@ export const archiveExpander: Expander = {
     context.stats.archivesOpened++;
     try {
       for await (const member of archiveMembers(input, format, { where, limits, meter, warn: context.warn })) {
-        const origin = memberOrigin(chunk.origin, member.name);
+        const origin = { ...chunk.origin, path: `${chunk.origin.path}!${member.name}` };
         if (context.depth >= limits.maxDepth && detectFormat(member.data.subarray(0, HEAD_BYTES)) !== undefined) {
           context.warn(`not opened ${origin.path}: archives nest deeper than ${limits.maxDepth} (--archive-depth)`);
           continue;
