@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { checkRatio, LimitHit } from './limits.js';
 import { CorruptArchive, memberName, reportTooLarge, type ArchiveMember, type ReadContext } from './members.js';
@@ -62,23 +63,47 @@ export async function* zipMembers(input: ArchiveInput, context: ReadContext): As
   }
 }
 
+/**
+ * Inflates one member itself (yauzl hands over the raw bytes), so the ratio is judged against the compressed
+ * bytes read so far, not against the whole member's: a bomb is cut after its first megabyte of output.
+ */
 async function readEntry(zip: ZipFile, entry: Entry, where: string, context: ReadContext): Promise<Buffer | undefined> {
   const { limits } = context;
-  let stream: Readable | undefined;
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+    context.warn(`skipped ${where}: compression method ${entry.compressionMethod} is not supported (only stored and deflate)`);
+    return undefined;
+  }
+  let raw: Readable | undefined;
+  let inflate: Transform | undefined;
   const parts: Buffer[] = [];
   let length = 0;
+  let consumed = 0;
   try {
-    stream = await zip.openReadStreamPromise(entry);
-    for await (const part of stream as AsyncIterable<Buffer>) {
+    raw = await zip.openReadStreamPromise(entry, { decompress: entry.compressionMethod === 8 ? false : null });
+    raw.on('data', (part: Buffer) => (consumed += part.length));
+    let output: Readable = raw;
+    if (entry.compressionMethod === 8) {
+      const inflater = createInflateRaw();
+      raw.on('error', (error) => inflater.destroy(error));
+      raw.pipe(inflater);
+      inflate = inflater;
+      output = inflater;
+    }
+    for await (const part of output as AsyncIterable<Buffer>) {
       length += part.length;
       context.meter.charge(part.length, where);
-      checkRatio(limits, length, entry.compressedSize, where);
+      checkRatio(limits, length, consumed, where);
+      if (length > entry.uncompressedSize) {
+        context.warn(`stopped reading ${where}: it inflates past the ${entry.uncompressedSize} bytes its header declares, like a zip bomb; the rest was not scanned`);
+        return undefined;
+      }
       if (length > limits.maxMemberBytes) {
         reportTooLarge(context, where);
         return undefined;
       }
       parts.push(part);
     }
+    if (length < entry.uncompressedSize) throw new Error(`it ends after ${length} of the ${entry.uncompressedSize} bytes its header declares`);
     return Buffer.concat(parts, length);
   } catch (error) {
     if (error instanceof LimitHit) {
@@ -86,14 +111,12 @@ async function readEntry(zip: ZipFile, entry: Entry, where: string, context: Rea
       context.warn(error.message);
       return undefined;
     }
-    // One damaged member (a bad CRC, a size that lied) costs that member only: the directory still lists the rest.
-    if (error instanceof Error && /too many bytes in the stream/.test(error.message)) {
-      context.warn(`stopped reading ${where}: it inflates past the ${entry.uncompressedSize} bytes its header declares, like a zip bomb; the rest was not scanned`);
-      return undefined;
-    }
+    // One damaged member (bad deflate data, a size that lied) costs that member only: the directory lists the rest.
     context.warn(`cannot read ${where}: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   } finally {
-    stream?.destroy();
+    if (raw !== undefined && inflate !== undefined) raw.unpipe(inflate);
+    inflate?.destroy();
+    raw?.destroy();
   }
 }
