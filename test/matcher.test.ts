@@ -73,9 +73,9 @@ describe('the prefilter compiled from rules/', () => {
     }
     const { bytesPrefiltered, bytesExactScanned, setPasses, chunks } = matcher.work;
     expect(bytesPrefiltered).toBe(sample.length);
-    // One DFA pass per chunk per shard, and exact patterns see at most a fifth of the bytes again.
+    // One DFA pass per chunk, and exact patterns see at most a fifth of the bytes again.
     expect(setPasses).toBe(chunks * matcher.prefilterShards);
-    expect(matcher.prefilterShards).toBeLessThanOrEqual(2);
+    expect(matcher.prefilterShards).toBe(1);
     expect(bytesExactScanned / bytesPrefiltered).toBeLessThan(0.2);
     expect(detections).toBe(0);
   });

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { fakeRandom, REPO_ROOT, tempDir } from './helpers.js';
 
 function run(command: string, args: string[], cwd: string) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', npm_config_loglevel: 'error' } });
+  // The fresh project is no git repository, so the scan also reads node_modules (keyward's own rule
+  // examples among them): its JSON report is several megabytes, past spawnSync's 1 MB default.
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', npm_config_loglevel: 'error' } });
   return { status: result.status ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { commonKeywordReason } from '../src/rules/common-keywords.js';
 import { runCli } from './helpers.js';
 
 /** One fixture folder per way a rule file can be wrong, named after the case. */
@@ -10,6 +11,7 @@ const cases: [string, RegExp][] = [
   ['negative-matches', /neg\.yml:2: rule negative-matches: negative example 1 matches/],
   ['no-examples', /none\.yml:2: rule no-examples: rules\.0: missing required field 'examples'/],
   ['unknown-field', /unknown\.yml:7: rule unknown-field: rules\.0: unknown field 'patern'/],
+  ['common-keyword', /common\.yml:2: rule common-keyword: keyword "token" is too common to prefilter/],
 ];
 
 describe('keyward rules check', () => {
@@ -40,5 +42,10 @@ describe('keyward rules check', () => {
     expect(result.status).toBe(0);
     const rules = JSON.parse(result.stdout) as { id: string; keywords: string[] }[];
     expect(rules.map((r) => r.id)).toContain('stripe-secret-key-live');
+  });
+
+  it('names keywords too common to prefilter, and lets documented token prefixes through', () => {
+    for (const common of ['token', 'API', 'secret_', 'http', 'exo', 'k']) expect(commonKeywordReason(common), common).toBeDefined();
+    for (const rare of ['ghp_', 'cio', 'oy2', 'Q~', 'tskey-auth-', 'vault', 'client-key-data']) expect(commonKeywordReason(rare), rare).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
+import { relative } from 'node:path';
 import { KeywardError } from '../errors.js';
+import { DEFAULT_BASELINE_NAME } from '../pipeline/baseline-file.js';
 import type { ScanOptions, ScanResult, SourceRequest } from '../pipeline/index.js';
 import { FORMATS, type Format } from '../report/types.js';
 import { outputWriter, parseSize, processIo, type CliIo } from './io.js';
@@ -101,6 +103,7 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     ...(args.archiveDepth === undefined ? {} : { archiveDepth: args.archiveDepth }),
     ...(args.baseline === undefined ? {} : { baseline: args.baseline }),
     ...(args.baselineWrite === undefined ? {} : { baselineWrite: args.baselineWrite }),
+    ...(args.baselineAdd === undefined ? {} : { baselineAdd: args.baselineAdd }),
     ...(verify === undefined ? {} : { verify }),
     output: { format: args.format, write: output.write, color: io.color && args.output === undefined },
     onWarning: (message) => io.stderr(`keyward: warning: ${message}\n`),
@@ -118,7 +121,7 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     io.stderr(`keyward: ${formatExplain(result.report.stats)}`);
   }
   const code = result.findingCount > 0 ? 1 : result.nothingScanned ? 2 : 0;
-  if (code === 1 && (args.staged || args.prePush)) io.stderr(blockedHint(args.staged ? 'staged' : 'pre-push'));
+  if (code === 1 && (args.staged || args.prePush)) io.stderr(blockedHint(args.staged ? 'staged' : 'pre-push', result.baselineFile));
   return code;
 }
 
@@ -158,8 +161,14 @@ async function sourceOf(args: ScanArgs, io: CliIo): Promise<SourceRequest> {
   return { source: 'worktree', options: { paths: args.paths, ignoreFiles: args.ignoreFiles } };
 }
 
-function blockedHint(mode: 'staged' | 'pre-push'): string {
+/**
+ * What to do about a blocked commit or push. The baseline command is the one that works as printed: it adds
+ * (never replaces) entries to the baseline this very hook reads, the config's or the repository's default.
+ */
+function blockedHint(mode: 'staged' | 'pre-push', baselineFile: string | undefined): string {
   const what = mode === 'staged' ? 'commit' : 'push';
+  const file = baselineFile === undefined ? DEFAULT_BASELINE_NAME : relative(process.cwd(), baselineFile) || baselineFile;
+  const quoted = /^[\w./-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
   return [
     '',
     `keyward: ${what} blocked: the ${mode === 'staged' ? 'staged changes add' : 'pushed commits add'} what looks like a secret (listed above, redacted).`,
@@ -168,7 +177,7 @@ function blockedHint(mode: 'staged' | 'pre-push'): string {
       : '  If it is a real key: revoke or rotate it, then take it out of the commits (git commit --amend, git rebase -i) and push again.',
     '  If it is not a secret, allow it on purpose:',
     '    - add a `keyward:allow` comment on that line, or',
-    '    - record it in a baseline: keyward scan --baseline-write .keyward-baseline.json (then pass --baseline), or',
+    `    - record it in the baseline this hook reads: keyward scan --${mode} --baseline-add ${quoted} (then git add ${quoted}), or`,
     `    - skip the check this once: git ${what} --no-verify`,
     '',
   ].join('\n');

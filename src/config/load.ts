@@ -15,6 +15,9 @@ import { DEFAULT_DECODE } from '../engine/noise.js';
 import { describeSchemaError, firstLine, yamlToData, lineOf, lineOfUnclosedQuote, loadRules, RULE_SCHEMA_PATH, toRule, type RawRule } from '../rules/load.js';
 import type { Rule } from '../rules/types.js';
 import { ConfigError } from './errors.js';
+import { mergeRules } from '../rules/merge.js';
+
+export { mergeRules };
 import { importGitleaksConfig } from './gitleaks.js';
 
 // ajv, yaml and the TOML parser load only when a config file exists: most scans (and every pre-commit hook
@@ -41,6 +44,8 @@ export interface KeywardConfig {
    * turn them off; a gitleaks TOML keeps them only with `[extend] useDefault = true`, as gitleaks does.
    */
   builtinRules: boolean;
+  /** `baseline:`, resolved against the config's folder: the baseline every scan of the repository honours. */
+  baseline?: string;
   warnings: string[];
 }
 
@@ -96,6 +101,7 @@ interface RawConfig {
   decode?: { depth?: number; max_bytes?: number | string };
   inline_ignores?: boolean;
   builtin_rules?: boolean;
+  baseline?: string;
 }
 
 /** Loads a `.keyward.yml`, or a gitleaks TOML (by its `.toml` extension). */
@@ -152,6 +158,7 @@ export function loadConfig(file: string): KeywardConfig {
   if (raw.inline_ignores !== undefined) config.noise.inlineIgnores = raw.inline_ignores;
   if (raw.max_file_size !== undefined) config.maxFileSize = sizeOf(raw.max_file_size);
   if (raw.builtin_rules !== undefined) config.builtinRules = raw.builtin_rules;
+  if (raw.baseline !== undefined) config.baseline = resolve(base, raw.baseline);
   return config;
 }
 
@@ -233,26 +240,6 @@ export function applyConfigToRules(base: Rule[], config: KeywardConfig): { rules
     if (!byId.has(id)) warnings.push(`${where}: rule_allowlists names ${id}, which no rule has`);
   }
   return { rules: selected, warnings };
-}
-
-/** `added` on top of `base`: an added rule replaces a built-in one of the same id; other duplicates are errors. */
-export function mergeRules(base: readonly Rule[], added: readonly Rule[]): { rules: Rule[]; warnings: string[] } {
-  const warnings: string[] = [];
-  const rules = [...base];
-  const indexById = new Map(rules.map((rule, index) => [rule.id, index]));
-  for (const rule of added) {
-    const index = indexById.get(rule.id);
-    const earlier = index === undefined ? undefined : rules[index]!;
-    if (earlier === undefined) {
-      indexById.set(rule.id, rules.length);
-      rules.push(rule);
-    } else if (earlier.builtin && !rule.builtin) {
-      rules[index!] = rule;
-    } else {
-      throw new ConfigError(rule.source.file, `rule ${rule.id}: duplicate rule id (first defined at ${earlier.source.file}:${earlier.source.line})`, rule.source.line);
-    }
-  }
-  return { rules, warnings };
 }
 
 /** What the summary says about the active rules: `212 built-in`, `212 built-in + 3 from .keyward.yml`, `5 from gitleaks.toml only`. */

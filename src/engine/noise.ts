@@ -160,7 +160,8 @@ export function isGeneric(rule: Rule): boolean {
  * when the provider's validator rejected its match: `rejectedSpans`, a checksum look-alike); two
  * overlapping generic findings keep the first (by position, then rule order). `detections` is sorted by start.
  */
-export function dropOverlaps(detections: Detection[], stats?: DetectStats, rejectedSpans: readonly Span[] = []): Detection[] {
+export function dropOverlaps(all: Detection[], stats?: DetectStats, rejectedSpans: readonly Span[] = []): Detection[] {
+  const detections = dropSameSpan(all, stats);
   if (!detections.some((d) => isGeneric(d.rule))) return detections;
   const providers: Span[] = [...detections.filter((d) => !isGeneric(d.rule)), ...rejectedSpans];
   const kept: Detection[] = [];
@@ -177,6 +178,30 @@ export function dropOverlaps(detections: Detection[], stats?: DetectStats, rejec
     }
     kept.push(detection);
     lastGeneric = detection;
+  }
+  return kept;
+}
+
+const PRECISION_RANK: Record<Rule['precision'], number> = { 'very-high': 0, high: 1, medium: 2, low: 3 };
+const SEVERITY_RANK: Record<Rule['severity'], number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/**
+ * Two provider rules that match the very same bytes found one secret, not two (an AWS session token under
+ * its own rule and a broader credentials-file rule): the more precise rule, then the more severe, reports it.
+ * Detections arrive sorted by span.
+ */
+function dropSameSpan(detections: Detection[], stats?: DetectStats): Detection[] {
+  const kept: Detection[] = [];
+  for (const detection of detections) {
+    const previous = kept.at(-1);
+    if (previous === undefined || isGeneric(detection.rule) || isGeneric(previous.rule) || previous.start !== detection.start || previous.end !== detection.end) {
+      kept.push(detection);
+      continue;
+    }
+    const better =
+      PRECISION_RANK[detection.rule.precision] - PRECISION_RANK[previous.rule.precision] || SEVERITY_RANK[detection.rule.severity] - SEVERITY_RANK[previous.rule.severity];
+    countDrop(stats, 'duplicate', (better < 0 ? previous : detection).rule.id);
+    if (better < 0) kept[kept.length - 1] = detection;
   }
   return kept;
 }

@@ -7,8 +7,11 @@
  *    DFA pass which rules could match at all. Most chunks stop here.
  * 2. for each such rule, its exact pattern runs over the chunk.
  * The Set holds literals only, never the rules' bounded repeats: an exact Set of gitleaks-sized rules grows
- * a DFA that no longer fits RE2's memory budget and falls back to a crawl. It is sharded past
- * MAX_KEYWORDS_PER_SET so that a large custom rule set stays fast.
+ * a DFA that no longer fits RE2's memory budget and falls back to a crawl. A Set of literals stays one pass
+ * far past the built-in rules' keyword count: measured on 40 MB of real JavaScript, one Set of 720 literals
+ * ran at about the speed of one 256-literal Set, and 65,536 literals still matched correctly without a DFA
+ * failure, while every extra shard costs a full pass over the bytes. So the Set is split only past
+ * MAX_KEYWORDS_PER_SET, which no realistic rule set reaches.
  */
 import RE2 from 're2';
 import { RuleError } from '../errors.js';
@@ -41,7 +44,7 @@ export interface Matcher {
   findWithRule(ruleIndex: number, data: Buffer): Candidate[];
 }
 
-export const MAX_KEYWORDS_PER_SET = 256;
+export const MAX_KEYWORDS_PER_SET = 4096;
 
 interface CompiledRule {
   exact: RE2;

@@ -15,6 +15,8 @@ export interface RuleSetup {
   maxFileSize: number | undefined;
   /** Which rules run, for the summary: `450 built-in`, `5 custom only ([extend] useDefault is not set)`. */
   ruleSet: string;
+  /** The config's `baseline:` file, if it names one. */
+  baseline?: string;
   warnings: string[];
 }
 
@@ -49,5 +51,12 @@ export function loadRuleSetup(options: RuleOptions, scanRoot: string): RuleSetup
   }
   // A config can turn every rule off (enable_only of unknown ids, a gitleaks file without rules): say so.
   if (rules.length === 0) throw new KeywardError('no rules to run: the config and --rules left none', { hint: 'check enable_only/disable, builtin_rules and [extend] useDefault in the config' });
-  return { rules, noise, maxFileSize: config.maxFileSize, ruleSet: describeRuleSet(rules, config), warnings: [...config.warnings, ...warnings] };
+  return {
+    rules,
+    noise,
+    maxFileSize: config.maxFileSize,
+    ruleSet: describeRuleSet(rules, config),
+    ...(config.baseline === undefined ? {} : { baseline: config.baseline }),
+    warnings: [...config.warnings, ...warnings],
+  };
 }

@@ -3,7 +3,10 @@
  * commit allowlists and baseline → verification → report. The CLI builds ScanOptions from its flags, calls
  * `scan`, and maps the result to an exit code; a library caller does the same without a terminal.
  */
-import { baselineKey, entryOf, readBaseline } from '../baseline/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_BASELINE_NAME } from './baseline-file.js';
+import { baselineKey, entryOf, readBaseline, type BaselineEntry } from '../baseline/index.js';
 import { countDrop } from '../engine/detect.js';
 import type { Finding } from '../engine/finding.js';
 import { formatReport } from '../report/index.js';
@@ -41,8 +44,10 @@ export interface ScanOptions extends RuleOptions {
   redact?: boolean;
   /** Hide findings recorded in this baseline file. */
   baseline?: string;
-  /** Record the findings in this baseline file instead of reporting them. */
+  /** Record the findings in this baseline file instead of reporting them (the file is replaced). */
   baselineWrite?: string;
+  /** Add the findings to this baseline file (its entries are kept) instead of reporting them. */
+  baselineAdd?: string;
   verify?: VerifyOptions;
   /** Write the report as it is made: text and JSONL stream while the scan runs, JSON and SARIF at the end. */
   output?: { format: Format; write(text: string): void; color?: boolean; stream?: boolean };
@@ -60,6 +65,8 @@ export interface ScanResult {
   nothingScanned: boolean;
   /** The report's one-line summary (what text output ends with). */
   summary: string;
+  /** The baseline the scan honoured (named, from the config, or the default file), if any. */
+  baselineFile?: string;
 }
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
@@ -70,7 +77,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   for (const warning of setup.warnings) warnings.add(warning);
   const redact = options.redact ?? true;
   const maxFileSize = options.maxFileSize ?? setup.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  const baseline = options.baselineWrite === undefined && options.baseline !== undefined ? readBaseline(options.baseline) : undefined;
+  const recording = options.baselineWrite ?? options.baselineAdd;
+  const baselineFile = recording === undefined ? (options.baseline ?? setup.baseline ?? defaultBaseline(source.root)) : undefined;
+  let baseline: BaselineEntry[] | undefined;
+  if (baselineFile !== undefined) {
+    if (options.baseline === undefined && setup.baseline !== undefined && !existsSync(setup.baseline)) {
+      warnings.add(`the config names baseline ${setup.baseline}, which does not exist yet: nothing is hidden (create it with keyward scan --baseline-add ${setup.baseline})`);
+    } else {
+      baseline = readBaseline(baselineFile);
+    }
+  }
   const scanner = new Scanner({
     rules: setup.rules,
     revealSecrets: !redact || needsRawSecrets(options.verify),
@@ -91,7 +107,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     STREAMING_FORMATS.includes(output.format) &&
     source.attribute === undefined &&
     options.verify === undefined &&
-    options.baselineWrite === undefined;
+    recording === undefined;
   let reporter: StreamingReporter | undefined;
   let findings: Finding[] = [];
   try {
@@ -120,10 +136,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // History grouping slot: see ./group-incidents.ts.
     findings = source.unit === 'blobs' ? groupIncidents(findings) : sortFindings(findings);
     findings = dropAllowlistedCommits(findings, setup.noise, stats);
-    if (options.baselineWrite !== undefined) {
-      const count = recordBaseline(findings, options.baselineWrite, stats);
-      options.onNotice?.(`baseline ${options.baselineWrite}: recorded ${plural(count, 'finding')}`);
-      baselineRecorded = { file: options.baselineWrite, count };
+    if (recording !== undefined) {
+      const kept = options.baselineWrite === undefined && existsSync(recording) ? readBaseline(recording) : [];
+      const count = recordBaseline(findings, recording, stats, kept);
+      options.onNotice?.(`baseline ${recording}: recorded ${plural(findings.length, 'finding')}${kept.length > 0 ? ` (${count} entries in all)` : ''}`);
+      baselineRecorded = { file: recording, count: findings.length };
       findings = [];
     } else if (baseline !== undefined) {
       findings = hideBaselined(findings, baseline, stats);
@@ -151,7 +168,12 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (reporter !== undefined) reporter.finish(report);
     else output.write(formatReport(report, output.format, { color: output.color ?? false }));
   }
-  return { report, findingCount, nothingScanned: empty, summary: reporter?.summary(report) ?? summaryLine(report) };
+  return { report, findingCount, nothingScanned: empty, summary: reporter?.summary(report) ?? summaryLine(report), ...(baselineFile === undefined ? {} : { baselineFile }) };
+}
+
+function defaultBaseline(root: string | undefined): string | undefined {
+  const file = join(root ?? process.cwd(), DEFAULT_BASELINE_NAME);
+  return existsSync(file) ? file : undefined;
 }
 
 function skippedText(stats: ScanStats): string {

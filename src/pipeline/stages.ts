@@ -26,8 +26,8 @@ export function dropAllowlistedCommits(findings: readonly Finding[], noise: Nois
 }
 
 /** `--baseline-write`: records every finding and reports none. */
-export function recordBaseline(findings: readonly Finding[], file: string, stats: ScanStats): number {
-  const count = writeBaseline(file, findings.map(entryOf));
+export function recordBaseline(findings: readonly Finding[], file: string, stats: ScanStats, keep: readonly BaselineEntry[] = []): number {
+  const count = writeBaseline(file, [...keep, ...findings.map(entryOf)]);
   for (const finding of findings) countDrop(stats, 'baseline', finding.ruleId);
   return count;
 }

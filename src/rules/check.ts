@@ -3,6 +3,7 @@ import { compileFilterRegex } from '../matcher/filters.js';
 import { detect, type Detection } from '../engine/detect.js';
 import { resolvePairs, withPartRules } from '../engine/pairs.js';
 import { RuleError } from '../errors.js';
+import { commonKeywordReason } from './common-keywords.js';
 import { expandExample } from './examples.js';
 import { loadRules } from './load.js';
 import type { Rule } from './types.js';
@@ -50,6 +51,15 @@ export function checkLoadedRules(rules: Rule[]): RuleCheckResult {
     if (!rule.keywords.some((keyword) => keyword.trim().length >= 2)) problem(rule, 'needs a keyword of 2 or more characters');
     if (onPath !== undefined && !rule.imported && rule.examples.some((example) => example.path === undefined)) {
       problem(rule, 'has a path condition: every example needs a path');
+    }
+    // A rule with a path condition prefilters only the files on its path (src/engine/index.ts): a common word is cheap there.
+    if (!rule.tags.includes('generic') && rule.pathPattern === undefined) {
+      for (const keyword of rule.keywords) {
+        const reason = commonKeywordReason(keyword);
+        if (reason !== undefined) {
+          problem(rule, `keyword ${JSON.stringify(keyword)} is too common to prefilter (${reason}): use a token prefix or the provider's name, and put the rest of the context in the pattern`);
+        }
+      }
     }
     rule.examples.forEach((example, n) => {
       examplesRun++;

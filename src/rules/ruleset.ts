@@ -4,7 +4,7 @@
  * not match, a negative that does) is refused here with the same message, so a scan never runs a rule its
  * own author's examples disprove. A user's rule with a built-in rule's id replaces it.
  */
-import { mergeRules } from '../config/load.js';
+import { mergeRules } from './merge.js';
 import { KeywardError } from '../errors.js';
 import { checkLoadedRules, formatProblem } from './check.js';
 import { loadRules } from './load.js';

@@ -260,7 +260,7 @@ export function issuerHashVerifier(spec: string): Verifier {
       const hashes = [...new Set(candidates.map((candidate) => candidate.secretSha256))];
       const out = new Map<string, Verification>();
       if (hashes.length === 0) return out;
-      const source = await openHashSource(spec, { budgetMs: Math.max(1000, context.deadline - Date.now()), warn: context.warn });
+      const source = await openHashSource(spec, { budgetMs: Math.max(1000, Math.min(DEFAULT_BUDGET_MS, context.deadline - Date.now())), warn: context.warn });
       let known: Map<string, KnownStatus>;
       try {
         known = await source.lookup(hashes);

@@ -210,8 +210,8 @@ describe.skipIf(SKIP_POSTGRES)('the CLI on PostgreSQL (--db postgres://… and K
     writeFileSync(join(scanned, 'deploy.env'), `ACME_KEY=${live}\nOLD_KEY=${dead}\n`);
     const scan = runCli(['scan', scanned, '--rules', rule, '--format', 'json', '--verify-hashes', spec]);
     expect(scan.status, scan.stderr).toBe(1);
-    const findings = (JSON.parse(scan.stdout) as { findings: { secretSha256: string; verification: string }[] }).findings;
-    expect(Object.fromEntries(findings.map((finding) => [finding.secretSha256, finding.verification]))).toEqual({ [hashKey(live)]: 'live', [hashKey(dead)]: 'revoked' });
+    const findings = (JSON.parse(scan.stdout) as { findings: { secretSha256: string; verification: { status: string } }[] }).findings;
+    expect(Object.fromEntries(findings.map((finding) => [finding.secretSha256, finding.verification.status]))).toEqual({ [hashKey(live)]: 'live', [hashKey(dead)]: 'revoked' });
     expect(scan.stdout).not.toContain(live);
   });
 

@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 interface JsonReport {
-  findings: { secretSha256: string; verification: string }[];
+  findings: { secretSha256: string; verification: { status: string } }[];
 }
 
 /**
@@ -58,8 +58,8 @@ describe('--verify-hashes against an issuer that rate-limits range lookups', () 
     expect(scan.status, scan.stderr).toBe(1);
     const findings = (JSON.parse(scan.stdout) as JsonReport).findings;
     expect(findings).toHaveLength(150);
-    for (const [hash, status] of issuedHashes) expect(findings.find((finding) => finding.secretSha256 === hash)?.verification).toBe(status);
-    expect(findings.filter((finding) => finding.verification === 'unknown')).toHaveLength(147);
+    for (const [hash, status] of issuedHashes) expect(findings.find((finding) => finding.secretSha256 === hash)?.verification.status).toBe(status);
+    expect(findings.filter((finding) => finding.verification.status === 'unknown')).toHaveLength(147);
     expect(scan.stderr).not.toContain('not checked');
     // The server did limit it: the client was told to wait and did.
     const metrics = await (await fetch(`${server.base}/metrics`)).text();
@@ -78,7 +78,7 @@ describe('--verify-hashes against an issuer that rate-limits range lookups', () 
     expect(scan.status, scan.stderr).toBe(1);
     const findings = (JSON.parse(scan.stdout) as JsonReport).findings;
     expect(findings).toHaveLength(20);
-    expect(findings.filter((finding) => finding.verification === 'unknown').length).toBeGreaterThanOrEqual(14);
+    expect(findings.filter((finding) => finding.verification.status === 'unknown').length).toBeGreaterThanOrEqual(14);
     expect(scan.stderr).toMatch(
       new RegExp(`keyward: warning: --verify-hashes ${server.base.replace(/\./g, '\\.')}: 14 of 20 candidate\\(s\\) not checked \\(the issuer rate-limits range lookups and asked to wait \\d+ s, past the 60 s budget\\); they are reported as unknown`),
     );

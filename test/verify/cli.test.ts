@@ -12,8 +12,7 @@ interface JsonFinding {
   ruleId: string;
   secret: string;
   secretSha256: string;
-  verification: string;
-  validation?: { status: string; by: string; reason?: string; detail?: Record<string, unknown> };
+  verification: { status: string; by: string; reason?: string; detail?: Record<string, unknown> };
 }
 
 /** A rule for test tokens that asks github-user, so a scan can be pointed at a stand-in. */
@@ -78,9 +77,9 @@ describe('scan without --validate', () => {
     expect(builtin.status).toBe(1);
     const found = (JSON.parse(builtin.stdout) as { findings: JsonFinding[] }).findings;
     expect(found.map((finding) => finding.ruleId)).toContain('github-personal-access-token');
-    expect(found.every((finding) => finding.verification === 'unverified' && finding.validation === undefined)).toBe(true);
+    expect(found.every((finding) => finding.verification.status === 'unverified')).toBe(true);
     const custom = await runCliAsync(['scan', tree, '--rules', rulesDir, '--no-builtin-rules', '--format', 'json'], { env });
-    expect((JSON.parse(custom.stdout) as { findings: JsonFinding[] }).findings.every((finding) => finding.verification === 'unverified' && finding.validation === undefined)).toBe(true);
+    expect((JSON.parse(custom.stdout) as { findings: JsonFinding[] }).findings.every((finding) => finding.verification.status === 'unverified')).toBe(true);
     expect(readFileSync(log, 'utf8')).toBe('');
     expect(server.received).toEqual([]);
 
@@ -138,21 +137,22 @@ describe('scan --validate', () => {
     for (const finding of findings) {
       const token = bySha.get(finding.secretSha256)!;
       const expected = ['live', 'invalid', 'unknown'][verdictOf(token)]!;
-      expect(finding.validation?.status).toBe(expected);
-      expect(finding.verification).toBe(expected);
+      expect(finding.verification.status).toBe(expected);
+      expect(finding.verification.by).toBe('github-user');
       counts[expected as keyof typeof counts]++;
-      if (expected === 'unknown') expect(finding.validation?.reason).toBe('unexpected-status 403 text/html');
+      if (expected === 'unknown') expect(finding.verification.reason).toBe('unexpected-status 403 text/html');
       expect(finding.secret).not.toBe(token); // redacted in the report, as always
     }
     expect(counts).toEqual({ live: 334, invalid: 333, unknown: 333 });
-    // In any one-second window: at most `rate` requests, plus the bucket's small start-up burst.
+    // In any one-second window: at most `rate` requests, plus the bucket's small start-up burst, plus 2% for
+    // arrival jitter (the server timestamps arrivals; on a busy machine sent requests can land in a clump).
     const times = server.received.map((request) => request.at).sort((a, b) => a - b);
     let worst = 0;
     for (let start = 0, end = 0; end < times.length; end++) {
       while (times[end]! - times[start]! >= 1000) start++;
       worst = Math.max(worst, end - start + 1);
     }
-    expect(worst).toBeLessThanOrEqual(rate + 4);
+    expect(worst).toBeLessThanOrEqual(Math.ceil(rate * 1.02) + 4);
     expect(result.stderr).toContain('validated 1000 distinct secret(s): 334 live, 333 invalid, 333 unknown');
     expect(result.stdout + result.stderr).not.toContain(tokens[0]);
   });
@@ -164,26 +164,26 @@ describe('scan --validate', () => {
     expect(result.status).toBe(1);
     const findings = (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings).toHaveLength(1000);
-    const budget = findings.filter((finding) => finding.validation?.reason === 'budget').length;
+    const budget = findings.filter((finding) => finding.verification.reason === 'budget').length;
     expect(budget).toBeGreaterThan(900);
     // Sent, less those cut off by the deadline while in flight (at most the provider's concurrency).
     expect(server.received.length).toBeGreaterThanOrEqual(1000 - budget);
     expect(server.received.length).toBeLessThanOrEqual(1000 - budget + 4);
-    expect(findings.every((finding) => ['live', 'invalid', 'unknown'].includes(finding.validation!.status))).toBe(true);
+    expect(findings.every((finding) => ['live', 'invalid', 'unknown'].includes(finding.verification.status))).toBe(true);
   });
 
   it('--only-live keeps only what the provider proved live', async () => {
     server.handle(answerByToken);
     const result = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--no-builtin-rules', '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--only-live']);
     const findings = (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
-    expect(findings.map((finding) => finding.validation)).toEqual([{ status: 'live', by: 'github-user', detail: { login: 'fake-0000', id: '0' } }]);
+    expect(findings.map((finding) => finding.verification)).toEqual([{ status: 'live', by: 'github-user', detail: { login: 'fake-0000', id: '0' } }]);
   });
 
   it('--validate-skip leaves a provider alone (and a path after a repeatable flag is still a path)', async () => {
     server.received.length = 0;
     const result = await runCliAsync(['scan', '--rules', rulesDir, '--no-builtin-rules', '--format', 'json', '--validate', '--validate-endpoint', endpoint(), '--validate-skip', 'github-user', join(dir, 'small')]);
     const findings = (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings;
-    expect(findings.map((finding) => finding.verification)).toEqual(['unverified', 'unverified', 'unverified']);
+    expect(findings.map((finding) => finding.verification.status)).toEqual(['unverified', 'unverified', 'unverified']);
     expect(server.received).toEqual([]);
   });
 
@@ -194,10 +194,9 @@ describe('scan --validate', () => {
     expect(text.stdout).toContain('[invalid github-user]');
     expect(text.stdout).toContain('[unknown github-user: unexpected-status 403 text/html]');
     const sarif = await runCliAsync(['scan', join(dir, 'small'), '--rules', rulesDir, '--no-builtin-rules', '--validate', '--validate-endpoint', endpoint(), '--format', 'sarif']);
-    const results = (JSON.parse(sarif.stdout) as { runs: { results: { message: { text: string }; properties: { verification: string; validation: { status: string } } }[] }[] }).runs[0]!.results;
-    expect(results.map((result) => result.properties.validation.status).sort()).toEqual(['invalid', 'live', 'unknown']);
-    expect(results.map((result) => result.properties.verification).sort()).toEqual(['invalid', 'live', 'unknown']);
-    expect(results.some((result) => result.message.text.includes('Validation: live (github-user).'))).toBe(true);
+    const results = (JSON.parse(sarif.stdout) as { runs: { results: { message: { text: string }; properties: { verification: { status: string } } }[] }[] }).runs[0]!.results;
+    expect(results.map((result) => result.properties.verification.status).sort()).toEqual(['invalid', 'live', 'unknown']);
+    expect(results.some((result) => result.message.text.includes('Verification: live github-user'))).toBe(true);
     for (const token of tokens.slice(0, 3)) expect(text.stdout + sarif.stdout).not.toContain(token);
   });
 });
@@ -221,18 +220,18 @@ describe('--validate with --verify-hashes', () => {
     server.handle(answerByToken);
     const all = await runCliAsync(['scan', join(work, 'tree'), '--rules', both, '--format', 'json', '--verify-hashes', hashes, '--validate', '--validate-endpoint', endpoint()]);
     const findings = (JSON.parse(all.stdout) as { findings: JsonFinding[] }).findings;
-    expect(findings.map((finding) => [finding.ruleId === 'fake-ci-token' ? 'provider' : 'issuer', finding.verification]).sort()).toEqual([
+    expect(findings.map((finding) => [finding.ruleId === 'fake-ci-token' ? 'provider' : 'issuer', finding.verification.status]).sort()).toEqual([
       ['issuer', 'live'],
       ['provider', 'invalid'],
       ['provider', 'live'],
     ]);
-    expect(findings.find((finding) => finding.ruleId !== 'fake-ci-token')!.validation).toBeUndefined();
+    expect(findings.find((finding) => finding.ruleId !== 'fake-ci-token')!.verification.by).toBe('issuer-hashes');
     expect(server.received).toHaveLength(2);
     expect(JSON.stringify(server.received)).not.toContain(issued);
 
     const onlyLive = await runCliAsync(['scan', join(work, 'tree'), '--rules', both, '--format', 'json', '--verify-hashes', hashes, '--validate', '--validate-endpoint', endpoint(), '--only-live']);
     const kept = (JSON.parse(onlyLive.stdout) as { findings: JsonFinding[] }).findings;
     expect(kept.map((finding) => finding.ruleId === 'fake-ci-token').sort()).toEqual([false, true]);
-    expect(kept.every((finding) => finding.verification === 'live')).toBe(true);
+    expect(kept.every((finding) => finding.verification.status === 'live')).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256Hex, type Finding } from '../../src/engine/finding.js';
+import { hashSecret, type Finding } from '../../src/engine/finding.js';
 import type { Rule } from '../../src/rules/types.js';
 import type { Verification, VerifyCandidate, Verifier } from '../../src/verify/types.js';
 import { parseDuration, parseValidateArgs, summarizeValidation, validateFindings, type ValidateOptions } from '../../src/verify/validate.js';
@@ -31,9 +31,10 @@ const finding = (ruleId: string, secret: string, overrides: Partial<Finding> = {
   endLine: 1,
   endColumn: secret.length + 1,
   secret,
-  secretSha256: sha256Hex(secret),
+  secretSha256: hashSecret({ tags: [] }, secret).hash,
+  secretHashAlgorithm: hashSecret({ tags: [] }, secret).algorithm,
   fingerprint: 'f',
-  verification: 'unverified',
+  verification: { status: 'unverified', by: 'none' },
   ...overrides,
 });
 
@@ -64,7 +65,7 @@ const options = (verifier: Verifier, overrides: Partial<ValidateOptions> = {}): 
 describe('validateFindings', () => {
   const rules = [rule('fake-gh', 'github-user'), rule('fake-plain')];
 
-  it('returns new findings with validation set and never changes its input', async () => {
+  it('returns new findings with the verification set and never changes its input', async () => {
     const input = [finding('fake-gh', 'FAKE-live-1'), finding('fake-gh', 'FAKE-bad-1'), finding('fake-plain', 'FAKE-plain-1')];
     const before = structuredClone(input);
     const verifier = tableVerifier({ 'FAKE-live-1': 'live', 'FAKE-bad-1': 'invalid' });
@@ -72,10 +73,10 @@ describe('validateFindings', () => {
     expect(input).toEqual(before);
     expect(out).toHaveLength(3);
     expect(out[0]).not.toBe(input[0]);
-    expect(out.map((item) => [item.verification, item.validation?.status])).toEqual([
-      ['live', 'live'],
-      ['invalid', 'invalid'],
-      ['unverified', undefined],
+    expect(out.map((item) => [item.verification.status, item.verification.by])).toEqual([
+      ['live', 'github-user'],
+      ['invalid', 'github-user'],
+      ['unverified', 'none'],
     ]);
     expect(out[2]).toBe(input[2]); // a rule without verify: is passed through untouched
     expect(verifier.asked.map((candidate) => candidate.verify)).toEqual(['github-user', 'github-user']);
@@ -84,13 +85,13 @@ describe('validateFindings', () => {
   it('never sends a redacted secret, nor one the issuer hashes already decided, nor a skipped provider', async () => {
     const verifier = tableVerifier({});
     const redacted = { ...finding('fake-gh', 'FAKE-secret-2'), secret: 'FAKE-s…' };
-    const decided = finding('fake-gh', 'FAKE-issuer-3', { verification: 'revoked' });
+    const decided = finding('fake-gh', 'FAKE-issuer-3', { verification: { status: 'revoked', by: 'issuer-hashes' } });
     const out = await validateFindings([redacted, decided], rules, options(verifier));
     expect(verifier.asked).toEqual([]);
-    expect(out[0]!.validation).toEqual({ status: 'unknown', by: 'github-user', reason: 'redacted' });
+    expect(out[0]!.verification).toEqual({ status: 'unknown', by: 'github-user', reason: 'redacted' });
     expect(out[1]).toBe(decided);
     const skipped = await validateFindings([finding('fake-gh', 'FAKE-4')], rules, options(verifier, { skip: new Set(['github-user']) }));
-    expect(skipped[0]!.verification).toBe('unverified');
+    expect(skipped[0]!.verification.status).toBe('unverified');
     expect(verifier.asked).toEqual([]);
   });
 
