@@ -30,6 +30,9 @@ export interface ScanArgs extends NoiseArgs, VerifyArgs {
   maxOccurrences?: number;
   staged?: boolean;
   prePush?: boolean;
+  archives?: boolean;
+  archiveDepth?: number;
+  image?: string;
 }
 
 export function scanOptions<T>(yargs: Argv<T>) {
@@ -45,6 +48,9 @@ export function scanOptions<T>(yargs: Argv<T>) {
     .option('ignore-files', { type: 'boolean', default: true, describe: 'Honour .gitignore and .keywardignore; --no-ignore-files scans everything' })
     .option('stdin', { type: 'boolean', default: false, describe: 'Scan standard input (also spelled -)' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No summary or progress on stderr' })
+    .option('archives', { type: 'boolean', default: true, describe: 'Open zip/jar/tar/gz/bz2 archives and scan their members; --no-archives counts them instead' })
+    .option('archive-depth', { type: 'number', describe: 'Open archives inside archives this many levels deep (default 2; 0 opens none)' })
+    .option('image', { type: 'string', describe: 'Scan a container image: a `docker save` tarball or an OCI image layout (directory or tar)' })
     .options(NOISE_OPTIONS)
     .options(GIT_OPTIONS)
     .options(VERIFY_OPTIONS);
@@ -70,6 +76,7 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       .example('$0 scan', 'Scan the current directory (honours .gitignore)')
       .example('$0 scan src config.yml --format sarif -o keyward.sarif', 'Scan two paths, write SARIF for GitHub code scanning')
       .example('cat .env | $0 scan -', 'Scan stdin')
+      .example('$0 scan --image app.tar', 'Scan every layer of a container image saved with docker save')
       .example('$0 scan --history', 'Scan the whole git history of the current repository')
       .example('$0 scan --staged', 'Scan the staged changes (what a pre-commit hook runs)')
       .example('$0 scan --no-redact --format json', 'Print secrets in full, for local triage only') as unknown as Argv<ScanArgs>,
@@ -96,6 +103,8 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
     ...(args.explain === true ? { explainCandidates: true } : {}),
     ...(args.maxFileSize === undefined ? {} : { maxFileSize: parseSize(args.maxFileSize, '--max-file-size') }),
     ...(args.threads === undefined ? {} : { threads: Math.max(1, Math.floor(args.threads)) }),
+    ...(args.archives === false ? { archives: false } : {}),
+    ...(args.archiveDepth === undefined ? {} : { archiveDepth: args.archiveDepth }),
     ...(args.baseline === undefined ? {} : { baseline: args.baseline }),
     ...(args.baselineWrite === undefined ? {} : { baselineWrite: args.baselineWrite }),
     ...(args.baselineAdd === undefined ? {} : { baselineAdd: args.baselineAdd }),
@@ -123,7 +132,7 @@ export async function runScan(args: ScanArgs, io: CliIo): Promise<number> {
 /** Which source the flags ask for; contradictory flags are a usage error. */
 async function sourceOf(args: ScanArgs, io: CliIo): Promise<SourceRequest> {
   const history = Boolean(args.history || args.branches || args.tags) || args.range !== undefined || args.since !== undefined || args.maxCount !== undefined;
-  const modes = [history ? '--history' : '', args.staged ? '--staged' : '', args.prePush ? '--pre-push' : '', args.stdin ? '- (stdin)' : ''].filter(Boolean);
+  const modes = [history ? '--history' : '', args.staged ? '--staged' : '', args.prePush ? '--pre-push' : '', args.stdin ? '- (stdin)' : '', args.image === undefined ? '' : '--image'].filter(Boolean);
   if (modes.length > 1) throw new KeywardError(`${modes.join(' and ')} cannot be combined`, { hint: 'pick one kind of scan' });
   const gitFlag = args.staged ? 'staged' : args.prePush ? 'pre-push' : history ? 'history' : undefined;
   if (gitFlag !== undefined && args.paths.length > 1) throw new KeywardError(`--${gitFlag} scans one repository; got ${args.paths.length} paths`);
@@ -131,6 +140,10 @@ async function sourceOf(args: ScanArgs, io: CliIo): Promise<SourceRequest> {
   if (args.stdin) {
     if (args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('- (stdin) cannot be mixed with paths');
     return { source: 'stdin', options: {} };
+  }
+  if (args.image !== undefined) {
+    if (args.paths.length > 1 || args.paths[0] !== '.') throw new KeywardError('--image scans one image; it cannot be mixed with paths');
+    return { source: 'image', options: { target: args.image } };
   }
   if (args.staged) return { source: 'staged', options: { path } };
   if (args.prePush) return { source: 'pre-push', options: { path } };

@@ -18,6 +18,20 @@ export interface Origin {
   /** Set for history and staged scans (issue: git sources). */
   commit?: CommitInfo;
   blob?: string;
+  /** Set for container images: which layer of which image held the file. */
+  layer?: LayerInfo;
+}
+
+export interface LayerInfo {
+  /** The image's tags, comma-separated (or its manifest digest when it has none). */
+  image: string;
+  digest: string;
+  /** 0 for the base layer. */
+  index: number;
+  /** The history line that made the layer (`RUN …`, `COPY …`), when the image config kept it. */
+  createdBy?: string;
+  /** A later layer deleted the file: gone from a container's filesystem, still in the image. */
+  deleted: boolean;
 }
 
 export interface CommitInfo {
@@ -77,6 +91,7 @@ export interface Finding {
   verification: Verification;
   commit?: CommitInfo;
   blob?: string;
+  layer?: LayerInfo;
   appearances?: Appearance[];
   appearanceCount?: number;
   /** How the secret was decoded before it matched (e.g. `base64`), when it was. */
@@ -262,5 +277,6 @@ export function toFinding(detection: Detection, lines: LineIndex, origin: Origin
     ...(detection.confidence === undefined ? {} : { confidence: detection.confidence }),
     ...(detection.score === undefined ? {} : { score: detection.score }),
     ...(detection.jwt === undefined ? {} : { jwt: detection.jwt }),
+    ...(origin.layer === undefined ? {} : { layer: origin.layer }),
   };
 }

@@ -17,7 +17,7 @@ import { CREDENTIAL_FILE_RULES } from '../engine/file-rules.js';
 import { ruleMeta } from '../rules/types.js';
 import { Scanner } from '../scan/run.js';
 import type { ScanSink } from '../scan/sink.js';
-import { EXPANDERS } from '../sources/expanders.js';
+import { EXPANDERS, SHUT_EXPANDERS } from '../sources/expanders.js';
 import { openSource, type SourceRequest } from '../sources/registry.js';
 import { nothingScanned, type ScanStats } from '../sources/stats.js';
 import type { SourceContext } from '../sources/types.js';
@@ -36,6 +36,10 @@ export interface ScanOptions extends RuleOptions {
   maxFileSize?: number;
   /** Worker threads; 1 scans on the calling thread. */
   threads?: number;
+  /** Open archives (zip, tar, gz, bz2) and scan their members (default true); false counts them instead. */
+  archives?: boolean;
+  /** Archives inside archives are opened this deep (default 2); 0 opens none. */
+  archiveDepth?: number;
   /** Redact secrets in findings (default true). */
   redact?: boolean;
   /** Hide findings recorded in this baseline file. */
@@ -88,7 +92,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     revealSecrets: !redact || needsRawSecrets(options.verify),
     noise: setup.noise,
     maxFileSize,
-    expanders: EXPANDERS,
+    expanders: options.archives === false || options.archiveDepth === 0 ? SHUT_EXPANDERS : EXPANDERS,
+    ...(options.archiveDepth === undefined || options.archiveDepth === 0 ? {} : { expandDepth: options.archiveDepth }),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
   });
   const stats = scanner.stats;

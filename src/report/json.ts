@@ -19,6 +19,7 @@ export function findingToJson(finding: Finding): Record<string, unknown> {
     verification: { ...finding.verification },
     ...(finding.commit === undefined ? {} : { commit: finding.commit }),
     ...(finding.blob === undefined ? {} : { blob: finding.blob }),
+    ...(finding.layer === undefined ? {} : { layer: finding.layer }),
     ...(finding.appearances === undefined ? {} : { appearances: finding.appearances, appearanceCount: finding.appearanceCount }),
     ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
     ...(finding.confidence === undefined ? {} : { confidence: finding.confidence, score: finding.score }),

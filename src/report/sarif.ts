@@ -129,6 +129,7 @@ function toResult(finding: Finding, report: Report, ruleIndex: Map<string, numbe
         ? {}
         : { removedIn: finding.removedIn.map((entry) => ({ ref: entry.ref, ...(entry.commit === undefined ? {} : { commit: entry.commit.sha }) })) }),
       ...(finding.refs === undefined ? {} : { refs: finding.refs }),
+      ...(finding.layer === undefined ? {} : { layer: finding.layer }),
       ...(finding.decoded === undefined ? {} : { decoded: finding.decoded }),
       ...(finding.parts === undefined ? {} : { parts: finding.parts }),
     },

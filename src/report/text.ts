@@ -18,6 +18,11 @@ const SEVERITY_COLOR: Record<Severity, string> = {
   info: '\x1b[2m',
 };
 
+function layerLine(layer: NonNullable<Finding['layer']>): string {
+  const made = layer.createdBy === undefined ? '' : `, made by: ${layer.createdBy.length > 120 ? `${layer.createdBy.slice(0, 119)}…` : layer.createdBy}`;
+  return `image ${layer.image}, layer ${layer.index} ${layer.digest}${made}${layer.deleted ? '; deleted by a later layer, still in the image' : ''}`;
+}
+
 /** Readable output, grouped by file (history: one block per secret), then a one-line summary. */
 export function formatText(report: Report, options: TextOptions): string {
   if (report.findings.some((finding) => finding.occurrenceCount !== undefined)) {
@@ -48,6 +53,7 @@ export function textPrinter(options: TextOptions): { finding(finding: Finding): 
         if (finding.commit) {
           lines.push(`  ${paint('\x1b[2m', commitLine(finding.commit))}`);
         }
+        if (finding.layer) lines.push(`  ${paint('\x1b[2m', escapeControl(layerLine(finding.layer)))}`);
       }
       const where = `${finding.line}:${finding.column}`.padEnd(9);
       const severity = paint(SEVERITY_COLOR[finding.severity], finding.severity.padEnd(8));
@@ -146,11 +152,13 @@ export function summaryLine(report: Report, tally?: FindingTally): string {
       : recorded !== undefined
         ? `recorded ${plural(recorded.count, 'finding')} in baseline ${recorded.file}`
         : 'no secrets found';
-  const scanned = stats.blobsScanned > 0 ? plural(stats.blobsScanned, 'blob') : plural(stats.filesScanned, 'file');
+  const opened = (stats.archivesOpened ?? 0) > 0 ? ` (with the members of ${plural(stats.archivesOpened, 'archive')})` : '';
+  const scanned = `${stats.blobsScanned > 0 ? plural(stats.blobsScanned, 'blob') : plural(stats.filesScanned, 'file')}${opened}`;
   const skipped = [
     stats.filesBinary > 0 ? `${stats.filesBinary} binary` : '',
     stats.filesTooLarge > 0 ? `${stats.filesTooLarge} over the size limit` : '',
     stats.filesUnreadable > 0 ? `${stats.filesUnreadable} unreadable` : '',
+    (stats.archivesSkipped ?? 0) > 0 ? `${plural(stats.archivesSkipped, 'archive')} (--no-archives)` : '',
     stats.pathsIgnored > 0 ? `${stats.pathsIgnored} ignored` : '',
     stats.symlinksSkipped > 0 ? plural(stats.symlinksSkipped, 'symlink') : '',
     (stats.fifosSkipped ?? 0) > 0 ? plural(stats.fifosSkipped, 'FIFO or device', 'FIFOs or devices') : '',

@@ -79,7 +79,7 @@ export class Scanner {
     };
     const state = { files: [] as FileChunk[], bytes: newByteBatch(), unit, sink };
     const expand = async (item: Chunk, expander: ExpanderEntry, depth: number): Promise<void> => {
-      const expandContext: ExpandContext = { ...context, depth: depth + 1 };
+      const expandContext: ExpandContext = { ...context, depth: depth + 1, maxDepth: this.#options.expandDepth ?? DEFAULT_EXPAND_DEPTH };
       for await (const member of (await expander.load()).expand(item, expandContext)) await take(member, depth + 1);
     };
     // Synchronous for the common case (a file joins a batch): a promise only when work is handed on.

@@ -10,11 +10,14 @@
  * through `context.warn`; it never holds more than one member's bytes at a time if it can help it.
  */
 import type { Origin } from '../engine/finding.js';
+import { detectFormat, hasArchiveExtension } from './archive/detect.js';
 import type { Chunk, SourceContext } from './types.js';
 
 export interface ExpandContext extends SourceContext {
   /** How many containers this chunk is already inside (0 for a chunk straight from a source). */
   depth: number;
+  /** How deep the driver opens containers (--archive-depth), so an expander can say what it left shut. */
+  maxDepth?: number;
 }
 
 export interface Expander {
@@ -30,8 +33,18 @@ export interface ExpanderEntry {
   load(): Promise<Expander>;
 }
 
+/** Archives by magic bytes when the bytes are at hand, else by name (a file in a tree, read only if it is one). */
+const claimsArchive = (origin: Origin, head: Uint8Array | undefined) => (head === undefined ? hasArchiveExtension(origin.path) : detectFormat(head) !== undefined);
+
 /** Registered expanders, tried in order; the first that claims a chunk expands it. */
-export const EXPANDERS: readonly ExpanderEntry[] = [];
+export const EXPANDERS: readonly ExpanderEntry[] = [
+  { name: 'archive', claims: claimsArchive, load: () => import('./archives.js').then((module) => module.archiveExpander) },
+];
+
+/** --no-archives: the same claims, but archives are counted instead of opened. */
+export const SHUT_EXPANDERS: readonly ExpanderEntry[] = [
+  { name: 'archive', claims: claimsArchive, load: () => import('./archives.js').then((module) => module.shutArchiveExpander) },
+];
 
 /** The origin of a member `name` inside the container at `outer`. */
 export function memberOrigin(outer: Origin, name: string): Origin {

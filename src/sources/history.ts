@@ -5,8 +5,10 @@
  * present (./git/incidents.ts). The pre-push source is this source over the pushed range.
  */
 import type { Finding } from '../engine/finding.js';
+import { fingerprintOf } from '../engine/finding.js';
 import { KeywardError } from '../errors.js';
 import { formatBytes, plural } from '../units.js';
+import { detectFormat } from './archive/detect.js';
 import { streamBlobs, type BlobStreamResult } from './git/blobs.js';
 import { attributeIncidents } from './git/incidents.js';
 import { openRepository, type Repository } from './git/repo.js';
@@ -79,20 +81,28 @@ export function historyRevArgs(selection: HistorySelection): string[] {
 
 /** `revArgs` undefined: nothing to scan (a push that only deletes refs). */
 export function gitHistorySource(repo: Repository, revArgs: string[] | undefined, options: Pick<HistoryOptions, 'progress' | 'maxOccurrences'>): Source {
+  // Archive blobs, by oid, with the path they were listed under: their members' findings keep the member part.
+  const archives = new Map<string, string>();
   return {
     name: 'history',
     unit: 'blobs',
     root: repo.root ?? repo.cwd,
-    chunks: (context) => (revArgs === undefined ? none() : blobBatches(repo, revArgs, options.progress, context)),
-    attribute: (findings, context) => (revArgs === undefined ? Promise.resolve([...findings]) : incidentsOf(repo.cwd, revArgs, findings, options.maxOccurrences, context)),
+    chunks: (context) => (revArgs === undefined ? none() : blobBatches(repo, revArgs, options.progress, context, archives)),
+    attribute: (findings, context) => (revArgs === undefined ? Promise.resolve([...findings]) : incidentsOf(repo.cwd, revArgs, findings, options.maxOccurrences, context, archives)),
   };
 }
 
 async function* none(): AsyncGenerator<never> {}
 
-async function* blobBatches(repo: Repository, revArgs: string[], progress: HistoryProgress | undefined, context: SourceContext): AsyncGenerator<ChunkBatch> {
+async function* blobBatches(
+  repo: Repository,
+  revArgs: string[],
+  progress: HistoryProgress | undefined,
+  context: SourceContext,
+  archives: Map<string, string>,
+): AsyncGenerator<ChunkBatch | BytesChunk> {
   if (repo.shallow) context.warn('this is a shallow clone: commits before its shallow boundary are not in it and were not scanned (git fetch --unshallow to scan them)');
-  const queue: ChunkBatch[] = [];
+  const queue: (ChunkBatch | BytesChunk)[] = [];
   let wake: (() => void) | undefined;
   let resume: (() => void) | undefined;
   let finished = false;
@@ -152,6 +162,15 @@ async function* blobBatches(repo: Repository, revArgs: string[], progress: Histo
         const blob = current;
         current = undefined;
         if (blob === undefined) return;
+        if (detectFormat(blob.subarray(0, 512)) !== undefined) {
+          // An archive goes to the driver on its own, so the archive expander sees it; its bytes leave the batch buffer.
+          const own = Buffer.from(blob);
+          if (!currentOwn) used -= size;
+          archives.set(oid, path);
+          queue.push({ data: own, origin: { path, blob: oid } });
+          wake?.();
+          return;
+        }
         if (currentOwn) {
           // A large blob is its own task; what is batched so far goes first.
           flush();
@@ -198,7 +217,7 @@ async function* blobBatches(repo: Repository, revArgs: string[], progress: Histo
       if (next !== undefined) {
         resume?.();
         resume = undefined;
-        yielded += next.batch.length;
+        yielded += 'batch' in next ? next.batch.length : 1;
         yield next;
         continue;
       }
@@ -254,7 +273,21 @@ function missingWarnings(missing: { oid: string; path: string | undefined }[], c
 }
 
 /** Only blobs with findings are traced (one filtered `git log --raw` pass): findings in, incidents out. */
-async function incidentsOf(cwd: string, revArgs: string[], findings: readonly Finding[], maxOccurrences: number | undefined, context: SourceContext): Promise<Finding[]> {
+async function incidentsOf(
+  cwd: string,
+  revArgs: string[],
+  findings: readonly Finding[],
+  maxOccurrences: number | undefined,
+  context: SourceContext,
+  archives: ReadonlyMap<string, string> = new Map(),
+): Promise<Finding[]> {
+  // A finding inside an archive blob keeps its member part (`dist/app.zip!config/.env`) after the blob is
+  // traced to the path that introduced it.
+  const members = new Map<string, string>();
+  for (const finding of findings) {
+    const listed = finding.blob === undefined ? undefined : archives.get(finding.blob);
+    if (listed !== undefined && finding.path.startsWith(`${listed}!`)) members.set(`${finding.ruleId}\0${finding.secretSha256}`, finding.path.slice(listed.length));
+  }
   const incidents = await attributeIncidents(findings, {
     cwd,
     revArgs,
@@ -263,5 +296,16 @@ async function incidentsOf(cwd: string, revArgs: string[], findings: readonly Fi
     filterInGit: !revArgs.some((arg) => arg.startsWith('--max-count')),
   });
   for (const warning of incidents.warnings) context.warn(warning);
-  return incidents.findings;
+  if (members.size === 0) return incidents.findings;
+  return incidents.findings.map((finding) => {
+    const member = members.get(`${finding.ruleId}\0${finding.secretSha256}`);
+    if (member === undefined || finding.path.includes('!')) return finding;
+    const path = finding.path + member;
+    return {
+      ...finding,
+      path,
+      fingerprint: fingerprintOf(finding.ruleId, finding.secretSha256, path),
+      ...(finding.introduced === undefined ? {} : { introduced: { ...finding.introduced, path: finding.introduced.path + member } }),
+    };
+  });
 }

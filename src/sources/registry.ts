@@ -11,6 +11,7 @@ export const SOURCES = {
   staged: () => import('./staged.js').then((module) => module.stagedSource),
   'pre-push': () => import('./pre-push.js').then((module) => module.prePushSource),
   history: () => import('./history.js').then((module) => module.historySource),
+  image: () => import('./image.js').then((module) => module.imageSource),
 } satisfies Record<string, () => Promise<SourceDefinition<never>>>;
 
 export type SourceName = keyof typeof SOURCES;

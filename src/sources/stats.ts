@@ -15,6 +15,9 @@ export interface ScanStats {
   /** FIFOs, sockets and devices met in a tree walk (or named, for FIFOs): never opened, so never a hang. */
   fifosSkipped: number;
   blobsScanned: number;
+  /** Archives (and compressed files) opened, and those left shut by --no-archives. */
+  archivesOpened: number;
+  archivesSkipped: number;
   findings: number;
   dropped: Record<DropReason, number>;
   droppedByRule: Record<string, Partial<Record<DropReason, number>>>;
@@ -33,6 +36,8 @@ export function emptyStats(): ScanStats {
     pathsIgnored: 0,
     fifosSkipped: 0,
     blobsScanned: 0,
+    archivesOpened: 0,
+    archivesSkipped: 0,
     findings: 0,
     dropped: emptyDropped(),
     droppedByRule: {},
