@@ -153,21 +153,21 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
   const floor = THRESHOLDS[options.minConfidence];
   const selector = file.syntax === 'code' ? scorer.codeSelector : scorer.selector;
   if (selector === undefined) return found;
-  selector.forEachLine(data, ({ start, end }) => {
+  const seen = new Set<string>();
+  const scoreLine = (start: number, end: number) => {
     const line = data.toString('utf8', start, end);
     kubernetesSecret ??= data.includes('kind: Secret');
     const ascii = line.length === end - start;
-    const seen = new Set<string>();
     for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret })) {
       const rule = scorer.ruleOf.get(candidate.family);
       if (rule === undefined) continue;
-      const key = `${candidate.start}:${candidate.value}`;
+      const byteStart = start + (ascii ? candidate.start : Buffer.byteLength(line.slice(0, candidate.start)));
+      const byteEnd = start + (ascii ? candidate.end : Buffer.byteLength(line.slice(0, candidate.end)));
+      const key = `${byteStart}:${candidate.value}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const { score, signals, severity } = scoreCandidate(candidate, file.score, file.signals);
       const confidence = score === undefined ? undefined : confidenceOf(score);
-      const byteStart = start + (ascii ? candidate.start : Buffer.byteLength(line.slice(0, candidate.start)));
-      const byteEnd = start + (ascii ? candidate.end : Buffer.byteLength(line.slice(0, candidate.end)));
       const kept = score !== undefined && confidence !== undefined && score >= floor;
       if (options.explain && stats !== undefined) {
         const explained = (stats.explained ??= []);
@@ -193,9 +193,21 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
         ...(candidate.jwt === undefined ? {} : { jwt: candidate.jwt }),
       });
     }
+  };
+  selector.forEachLine(data, ({ start, end }) => {
+    if (end - start <= LONG_LINE_BYTES) return scoreLine(start, end);
+    // A minified bundle is one huge line: score it in overlapping pieces, so memory and time follow the
+    // piece, not the line (a credential is far shorter than the overlap).
+    for (let from = start; from < end; from += LONG_LINE_BYTES - LONG_LINE_OVERLAP) {
+      scoreLine(from, Math.min(end, from + LONG_LINE_BYTES));
+      if (from + LONG_LINE_BYTES >= end) break;
+    }
   });
   return found;
 }
+
+const LONG_LINE_BYTES = 16 * 1024;
+const LONG_LINE_OVERLAP = 1024;
 
 export const MAX_EXPLAINED = 2000;
 
