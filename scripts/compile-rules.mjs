@@ -13,5 +13,12 @@ try {
   console.error(`keyward build: ${error.message}`);
   process.exit(1);
 }
-const rules = parsed.map((rule) => ({ ...rule, patternChecked: true, source: { ...rule.source, file: basename(rule.source.file) } }));
+// Examples are for `rules check`, which parses the YAML itself; a scan never reads them, and they are most of the size.
+const rules = parsed.map(({ examples: _examples, negativeExamples: _negatives, negativeExamplePaths: _paths, ...rule }) => ({
+  ...rule,
+  examples: [],
+  negativeExamples: [],
+  patternChecked: true,
+  source: { ...rule.source, file: basename(rule.source.file) },
+}));
 writeFileSync(BUILTIN_RULES_CACHE, JSON.stringify({ digest: ruleFilesDigest(DEFAULT_RULES_DIR), rules }));

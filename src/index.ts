@@ -20,7 +20,8 @@ export {
   type FileDetection,
 } from './engine/file-rules.js';
 export { KeywardError, RuleError } from './errors.js';
-export { formatReport, FORMATS, type Format, type Report, type ScanKind } from './report/index.js';
+export { formatReport } from './report/all.js';
+export { FORMATS, renderReport, type Format, type Report, type ScanKind } from './report/index.js';
 export { toSarif } from './report/sarif.js';
 export { checkRules, type RuleCheckResult } from './rules/check.js';
 export { DEFAULT_RULES_DIR, loadRules, parseRuleFile } from './rules/load.js';

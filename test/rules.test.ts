@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkRules, formatProblem } from '../src/rules/check.js';
-import { loadRules } from '../src/rules/load.js';
+import { loadRulesWithExamples } from '../src/rules/load.js';
 
 describe('rules/ proves itself', () => {
   const result = checkRules();
@@ -11,7 +11,7 @@ describe('rules/ proves itself', () => {
   });
 
   it('has at least 40 rules, each with 2 examples and a negative example', () => {
-    const rules = loadRules();
+    const rules = loadRulesWithExamples();
     expect(rules.length).toBeGreaterThanOrEqual(40);
     for (const rule of rules) {
       expect(rule.examples.length, rule.id).toBeGreaterThanOrEqual(2);

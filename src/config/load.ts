@@ -18,7 +18,8 @@ import { ConfigError } from './errors.js';
 import { mergeRules } from '../rules/merge.js';
 
 export { mergeRules };
-import { importGitleaksConfig } from './gitleaks.js';
+// The gitleaks importer loads only for a .toml config.
+const gitleaks = () => require('./gitleaks.js') as typeof import('./gitleaks.js');
 
 // ajv, yaml and the TOML parser load only when a config file exists: most scans (and every pre-commit hook
 // without a config) need none of them.
@@ -190,7 +191,7 @@ function toAllowlist(raw: RawAllowlist): AllowlistData {
 }
 
 function gitleaksAsConfig(file: string, source: string): KeywardConfig {
-  const imported = importGitleaksConfig(file, source);
+  const imported = gitleaks().importGitleaksConfig(file, source);
   if (imported.rejected.length > 0) {
     throw new ConfigError(
       file,

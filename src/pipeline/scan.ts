@@ -9,7 +9,7 @@ import { DEFAULT_BASELINE_NAME } from './baseline-file.js';
 import { baselineKey, entryOf, readBaseline, type BaselineEntry } from '../baseline/index.js';
 import { countDrop } from '../engine/detect.js';
 import type { Finding } from '../engine/finding.js';
-import { formatReport } from '../report/index.js';
+import { renderReport } from '../report/index.js';
 import { summaryLine } from '../report/text.js';
 import { STREAMING_FORMATS, streamingReporter, type StreamingReporter } from '../report/stream.js';
 import type { Format, Report } from '../report/types.js';
@@ -23,7 +23,6 @@ import { nothingScanned, type ScanStats } from '../sources/stats.js';
 import type { SourceContext } from '../sources/types.js';
 import { plural } from '../units.js';
 import { loadRuleSetup, type RuleOptions } from './config.js';
-import { groupIncidents } from './group-incidents.js';
 import { dropAllowlistedCommits, hideBaselined, recordBaseline, sortFindings } from './stages.js';
 import { needsRawSecrets, verifyFindings, type VerifyOptions } from './verify.js';
 
@@ -134,7 +133,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   if (reporter === undefined) {
     if (source.attribute !== undefined) findings = await source.attribute(findings, context);
     // History grouping slot: see ./group-incidents.ts.
-    findings = source.unit === 'blobs' ? groupIncidents(findings) : sortFindings(findings);
+    // History grouping (and the git code it needs) loads only for a history scan.
+    findings = source.name === 'history' ? (await import('./group-incidents.js')).groupIncidents(findings) : sortFindings(findings);
     findings = dropAllowlistedCommits(findings, setup.noise, stats);
     if (recording !== undefined) {
       const kept = options.baselineWrite === undefined && existsSync(recording) ? readBaseline(recording) : [];
@@ -166,7 +166,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   };
   if (output !== undefined) {
     if (reporter !== undefined) reporter.finish(report);
-    else output.write(formatReport(report, output.format, { color: output.color ?? false }));
+    else output.write(await renderReport(report, output.format, { color: output.color ?? false }));
   }
   return { report, findingCount, nothingScanned: empty, summary: reporter?.summary(report) ?? summaryLine(report), ...(baselineFile === undefined ? {} : { baselineFile }) };
 }

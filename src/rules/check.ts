@@ -6,7 +6,7 @@ import { resolvePairs, withPartRules } from '../engine/pairs.js';
 import { RuleError } from '../errors.js';
 import { commonKeywordReason } from './common-keywords.js';
 import { expandExample } from './examples.js';
-import { loadRules } from './load.js';
+import { loadRulesWithExamples } from './load.js';
 import type { Rule } from './types.js';
 
 export interface RuleProblem {
@@ -28,8 +28,7 @@ export interface RuleCheckResult {
  * a pattern RE2 rejects throws a RuleError (nothing else can be checked without it).
  */
 export function checkRules(dir?: string): RuleCheckResult {
-  const rules = loadRules(dir);
-  return checkLoadedRules(rules);
+  return checkLoadedRules(loadRulesWithExamples(dir));
 }
 
 export function checkLoadedRules(rules: Rule[]): RuleCheckResult {

@@ -151,6 +151,14 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR): Rule[] {
   return parseRulesIn(dir);
 }
 
+/**
+ * The rules with their examples and negative examples, which the build-time cache leaves out (a scan never
+ * reads them, and they are most of its size): what `rules check` runs.
+ */
+export function loadRulesWithExamples(dir: string = DEFAULT_RULES_DIR): Rule[] {
+  return dir === DEFAULT_RULES_DIR ? parseRulesIn(dir).map((rule) => ({ ...rule, builtin: true })) : parseRulesIn(dir);
+}
+
 /** A fingerprint of the rule files' names and contents: the cache is used only if it matches. */
 export function ruleFilesDigest(dir: string): string {
   const hash = createHash('sha256');

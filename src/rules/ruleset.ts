@@ -6,9 +6,14 @@
  */
 import { mergeRules } from './merge.js';
 import { KeywardError } from '../errors.js';
-import { checkLoadedRules, formatProblem } from './check.js';
+import { createRequire } from 'node:module';
 import { loadRules } from './load.js';
 import type { Rule } from './types.js';
+
+// The example checker (and the engine it runs) loads only when a user names rules: a hook with the built-in
+// rules pays nothing for it.
+const require = createRequire(import.meta.url);
+const check = () => require('./check.js') as typeof import('./check.js');
 
 export interface RuleSetOptions {
   /** `--rules DIR` (repeatable): rule directories or files added to the built-in rules. */
@@ -21,6 +26,7 @@ export function loadRuleSet(options: RuleSetOptions): Rule[] {
   let rules: Rule[] = options.builtin ? loadRules() : [];
   for (const dir of options.extraRules) {
     const added = loadRules(dir);
+    const { checkLoadedRules, formatProblem } = check();
     const { problems } = checkLoadedRules(added);
     if (problems.length > 0) {
       throw new KeywardError(`${formatProblem(problems[0]!)}${problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length === 2 ? '' : 's'})` : ''}`, {
