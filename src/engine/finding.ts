@@ -216,12 +216,19 @@ export class LineIndex {
     const start = line === 1 ? 0 : newlines[line - 2]! + 1;
     const end = newlines[line - 1] ?? this.#data.length;
     const previousStart = line <= 2 ? 0 : newlines[line - 3]! + 1;
+    // A minified bundle is one line of megabytes: a marker that far from the finding is not on its line in
+    // any sense a reader means, and a string that long would cost more memory than the window being scanned.
+    const from = Math.max(start, offset - MARKER_REACH);
+    const to = Math.min(end, offset + MARKER_REACH);
     return {
-      line: this.#data.toString('utf8', start, end),
-      previous: line === 1 ? '' : this.#data.toString('utf8', previousStart, start - 1),
+      line: this.#data.toString('utf8', from, to),
+      previous: line === 1 ? '' : this.#data.toString('utf8', Math.max(previousStart, start - 1 - MARKER_REACH), start - 1),
     };
   }
 }
+
+/** How far from a finding an inline ignore marker on the same (huge) line is still read. */
+const MARKER_REACH = 16 * 1024;
 
 const LENGTH_PIECE = 64 * 1024;
 
