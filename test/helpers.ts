@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,19 @@ export function runCli(args: string[], options: { cwd?: string; input?: string |
   if (options.input !== undefined) spawnOptions.input = options.input;
   const result = spawnSync(command, argv, spawnOptions);
   if (result.error) throw result.error;
-  return { status: result.status ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  const out = { status: result.status ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+  recordOutput(args, out);
+  return out;
+}
+
+/**
+ * Everything the CLI printed in the suite goes to one log (test/output-audit.ts sets it up), so that a check
+ * after the last test can hold all of it to the rules: no control character, no workflow command, no raw key.
+ */
+export function recordOutput(args: readonly string[], result: { stdout: string; stderr: string }): void {
+  const log = process.env['KEYWARD_TEST_OUTPUT_LOG'];
+  if (log === undefined) return;
+  appendFileSync(log, `${JSON.stringify({ args, stdout: result.stdout.slice(0, 1 << 20), stderr: result.stderr.slice(0, 1 << 20) })}\n`);
 }
 
 /** A GitHub-style token with a valid CRC32 checksum, made fresh at test time (never committed). */

@@ -33,3 +33,13 @@ export function escapeLines(text: string): string {
     .map((line) => escapeControl(line))
     .join('\n');
 }
+
+// What JSON.stringify leaves raw although a terminal acts on it: DEL, C1 controls, line/paragraph separators
+// and the bidi controls (C0 controls it escapes itself).
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON.stringify, with the characters it leaves raw written as `\uXXXX` escapes: the same value, inert text. */
+export function safeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(JSON_UNSAFE, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

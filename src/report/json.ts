@@ -1,3 +1,4 @@
+import { safeJson } from './escape.js';
 import type { Finding } from '../engine/finding.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import type { Report } from './types.js';
@@ -48,7 +49,7 @@ export const SCRYPT_LABEL = 'scrypt-n4096-r8-p1';
 export function formatJson(report: Report): string {
   // --explain's per-candidate lines go to stderr; the JSON contract keeps its counters only.
   const { explained: _explained, ...stats } = report.stats;
-  return `${JSON.stringify(
+  return `${safeJson(
     {
       version: 1,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -57,11 +58,10 @@ export function formatJson(report: Report): string {
       stats: { ...stats, durationMs: Math.round(report.durationMs) },
       warnings: report.warnings,
     },
-    null,
     2,
   )}\n`;
 }
 
 export function formatJsonl(report: Report): string {
-  return report.findings.map((finding) => `${JSON.stringify(findingToJson(finding))}\n`).join('');
+  return report.findings.map((finding) => `${safeJson(findingToJson(finding))}\n`).join('');
 }

@@ -1,3 +1,4 @@
+import { safeJson } from './escape.js';
 import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
 import { contentFingerprintOf, type Finding } from '../engine/finding.js';
 import type { RuleMeta, Severity } from '../rules/types.js';
@@ -31,7 +32,7 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
  * fingerprints hash content, so an alert survives line moves (and, in history, files that no longer exist).
  */
 export function formatSarif(report: Report): string {
-  return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+  return `${safeJson(toSarif(report), 2)}\n`;
 }
 
 export function toSarif(report: Report): Log {

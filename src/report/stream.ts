@@ -1,3 +1,4 @@
+import { safeJson } from './escape.js';
 /**
  * Reporters that print as findings arrive, for the formats that allow it (text and JSONL): on a big scan the
  * first finding shows at once, and no list of findings is kept. JSON and SARIF are one document each, so
@@ -25,7 +26,7 @@ export function streamingReporter(format: Format, write: (text: string) => void,
     return {
       finding(finding) {
         addToTally(tally, finding);
-        write(`${JSON.stringify(findingToJson(finding))}\n`);
+        write(`${safeJson(findingToJson(finding))}\n`);
       },
       finish() {},
       summary: (report) => summaryLine(report, tally),
