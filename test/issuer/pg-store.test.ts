@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { KeywardError } from '../../src/errors.js';
 import { Issuer, PgKeyStore } from '../../src/issuer/index.js';
-import { requirePostgres, SKIP_POSTGRES, startPostgres, type ThrowawayPostgres } from './postgres.js';
+import { requirePostgres, startPostgres, type ThrowawayPostgres } from './postgres.js';
 
 const HOUR = 3600_000;
 const binDir = requirePostgres();
@@ -10,7 +10,7 @@ let server: ThrowawayPostgres;
 let schemaCounter = 0;
 
 // Without PostgreSQL's server binaries this file fails (see requirePostgres), unless told to skip.
-describe.skipIf(SKIP_POSTGRES)(`PgKeyStore on a real PostgreSQL server${SKIP_POSTGRES ? ' (skipped: KEYWARD_SKIP_POSTGRES=1)' : ''}`, () => {
+describe('PgKeyStore on a real PostgreSQL server', () => {
   beforeAll(async () => {
     server = await startPostgres(binDir!);
   }, 60_000);

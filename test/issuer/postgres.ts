@@ -27,16 +27,13 @@ async function freePort(): Promise<number> {
 
 /**
  * The binaries, or a failure that says how to get them: the Postgres tests run everywhere the suite runs
- * (`.ci/run` installs Debian's postgresql package when initdb is missing). Only an explicit
- * KEYWARD_SKIP_POSTGRES=1 skips them, and the test titles then say so.
+ * (`.ci/run` installs Debian's postgresql package when initdb is missing); they never skip.
  */
-export function requirePostgres(): string | undefined {
+export function requirePostgres(): string {
   const dir = postgresBinDir();
-  if (dir !== undefined || process.env['KEYWARD_SKIP_POSTGRES'] === '1') return dir;
-  throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian\'s postgresql package (.ci/run does), or set KEYWARD_SKIP_POSTGRES=1 to skip these tests');
+  if (dir !== undefined) return dir;
+  throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's postgresql package (.ci/run does)");
 }
-
-export const SKIP_POSTGRES = postgresBinDir() === undefined && process.env['KEYWARD_SKIP_POSTGRES'] === '1';
 
 export interface ThrowawayPostgres {
   url: string;

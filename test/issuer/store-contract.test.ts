@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey, defineKeyFormat, hashKey, Issuer, openKeyStore, previewKey, stateHash, type AuditEntry, type KeyRecord, type KeyStore } from '../../src/issuer/index.js';
 import { tempDir } from '../helpers.js';
-import { requirePostgres, SKIP_POSTGRES, startPostgres, type ThrowawayPostgres } from './postgres.js';
+import { requirePostgres, startPostgres, type ThrowawayPostgres } from './postgres.js';
 
 /**
  * One contract for every KeyStore: the same cases run against a SQLite file and a real PostgreSQL server,
@@ -64,7 +64,7 @@ function created(entry: KeyRecord): AuditEntry {
 }
 
 const stores: [string, () => StoreUnderTest][] = [['SQLite', sqliteStore]];
-if (!SKIP_POSTGRES) stores.push(['PostgreSQL', postgresStore]);
+stores.push(['PostgreSQL', postgresStore]);
 
 describe.each(stores)('KeyStore contract: %s', (_name, make) => {
   async function fresh(): Promise<{ store: KeyStore; under: StoreUnderTest }> {
@@ -174,7 +174,7 @@ describe.each(stores)('KeyStore contract: %s', (_name, make) => {
   });
 });
 
-describe.skipIf(SKIP_POSTGRES)('the CLI on PostgreSQL (--db postgres://… and KEYWARD_KEYS_DB)', () => {
+describe('the CLI on PostgreSQL (--db postgres://… and KEYWARD_KEYS_DB)', () => {
   it('runs the whole key lifecycle, a hash export and a scan against a real server', async () => {
     const { runCli } = await import('../helpers.js');
     const { writeFileSync } = await import('node:fs');

@@ -44,8 +44,3 @@ export function git(cwd: string, ...args: string[]): string {
   if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
   return result.stdout;
 }
-
-/** Whether `keyward scan` has the flag yet (the git sources are being built alongside). */
-export function scanHasFlag(flag: string): boolean {
-  return runCli(['scan', '--help']).stdout.includes(flag);
-}
