@@ -43,6 +43,20 @@ describe('matcher', () => {
     expect(matcher.work.exactRuns).toBe(1);
   });
 
+  it('skips a case-sensitive rule whose keyword is there only in another case, and keeps (?i) rules', () => {
+    const matcher = compileMatcher([
+      rule('prefix', ['AKID'], '(AKID[0-9A-Za-z]{8})'),
+      rule('folded', ['tenant_'], '(?i)(tenant_[0-9a-f]{8})'),
+      rule('either-case', ['XYZ'], '((?:XYZ|xyz)[0-9]{4})'),
+    ]);
+    // A hex digest holds `akid` and `xyz` in lower case: the prefilter (case-folded) names both rules.
+    expect(matcher.find(Buffer.from('sha 9f3akid0c1e2 xyz1234'))).toEqual([expect.objectContaining({ ruleIndex: 2 })]);
+    expect(matcher.work.caseMisses).toBe(1);
+    expect(matcher.work.exactRuns).toBe(1);
+    const data = Buffer.from('id AKIDab12CD34 and TENANT_0a1b2c3d');
+    expect(matcher.find(data).map((c) => data.toString('utf8', c.start, c.end)).sort()).toEqual(['AKIDab12CD34', 'TENANT_0a1b2c3d']);
+  });
+
   it('shards the prefilter past its keyword budget and still finds every rule', () => {
     const rules = Array.from({ length: MAX_KEYWORDS_PER_SET + 10 }, (_, i) => rule(`r${i}`, [`kw${i}x_`], `(kw${i}x_[0-9]{3})`));
     const matcher = compileMatcher(rules);

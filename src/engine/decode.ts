@@ -64,17 +64,78 @@ export function detectDecoded(matcher: Matcher, rules: readonly Rule[], data: Bu
 }
 
 function decodeSegment(data: Buffer, segment: EncodedSegment): Decoded | undefined {
-  const text = data.toString('latin1', segment.start, segment.end);
-  let decoded: Decoded;
+  const { start, end } = segment;
   if (segment.kind === 'percent') {
-    decoded = { kind: 'percent', bytes: percentDecode(text) };
-  } else if (text.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(text)) {
-    decoded = { kind: 'hex', bytes: Buffer.from(text, 'hex') };
-  } else {
-    // Buffer's base64 decoder accepts the standard and the url-safe alphabet alike.
-    decoded = { kind: 'base64', bytes: Buffer.from(text, 'base64') };
+    const bytes = percentDecode(data.toString('latin1', start, end));
+    return mostlyPrintable(bytes) ? { kind: 'percent', bytes } : undefined;
   }
-  return mostlyPrintable(decoded.bytes) ? decoded : undefined;
+  // Most runs in real files are digests, integrity hashes and binary blobs: their first bytes already
+  // decode to more unprintable bytes than the whole may hold, and they are dropped before any decoding.
+  if ((end - start) % 2 === 0 && isHex(data, start, end)) {
+    const bytes = hexDecodePrintable(data, start, end);
+    return bytes === undefined ? undefined : { kind: 'hex', bytes };
+  }
+  if (!base64HeadPrintable(data, start, end)) return undefined;
+  // Buffer's base64 decoder accepts the standard and the url-safe alphabet alike.
+  const bytes = Buffer.from(data.toString('latin1', start, end), 'base64');
+  return mostlyPrintable(bytes) ? { kind: 'base64', bytes } : undefined;
+}
+
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let digit = 0; digit < 16; digit++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(digit)] = digit;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(digit)] = digit;
+}
+
+const BASE64_VALUE = new Int8Array(256).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((char, value) => (BASE64_VALUE[char.charCodeAt(0)] = value));
+BASE64_VALUE['-'.charCodeAt(0)] = 62;
+BASE64_VALUE['_'.charCodeAt(0)] = 63;
+
+function isHex(data: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (HEX_VALUE[data[i]!]! < 0) return false;
+  return true;
+}
+
+function isPrintable(byte: number): boolean {
+  return (byte >= 0x20 && byte <= 0x7e) || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+}
+
+/** Most unprintable bytes a decoded buffer of `length` may hold and still be scanned. */
+function unprintableAllowance(length: number): number {
+  return Math.floor(length * (1 - PRINTABLE_SHARE) + 1e-9);
+}
+
+/** The hex run decoded, or undefined as soon as it holds more unprintable bytes than mostlyPrintable allows. */
+function hexDecodePrintable(data: Buffer, start: number, end: number): Buffer | undefined {
+  const length = (end - start) / 2;
+  if (length < MIN_DECODED) return undefined;
+  const allowance = unprintableAllowance(length);
+  const out = Buffer.allocUnsafe(length);
+  let unprintable = 0;
+  for (let i = 0; i < length; i++) {
+    const byte = (HEX_VALUE[data[start + 2 * i]!]! << 4) | HEX_VALUE[data[start + 2 * i + 1]!]!;
+    if (!isPrintable(byte) && ++unprintable > allowance) return undefined;
+    out[i] = byte;
+  }
+  return out;
+}
+
+/** Whether the first 12 bytes a base64 run decodes to leave it a chance of being mostly printable. */
+function base64HeadPrintable(data: Buffer, start: number, end: number): boolean {
+  const quanta = Math.min(4, Math.floor((end - start) / 4));
+  const allowance = unprintableAllowance(Math.floor(((end - start) * 3) / 4));
+  let unprintable = 0;
+  for (let q = 0; q < quanta; q++) {
+    let bits = 0;
+    for (let j = 0; j < 4; j++) {
+      const value = BASE64_VALUE[data[start + 4 * q + j]!]!;
+      if (value < 0) return true;
+      bits = (bits << 6) | value;
+    }
+    for (const byte of [(bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff]) if (!isPrintable(byte) && ++unprintable > allowance) return false;
+  }
+  return true;
 }
 
 function percentDecode(text: string): Buffer {
@@ -95,8 +156,6 @@ function percentDecode(text: string): Buffer {
 function mostlyPrintable(bytes: Buffer): boolean {
   if (bytes.length < MIN_DECODED) return false;
   let printable = 0;
-  for (const byte of bytes) {
-    if ((byte >= 0x20 && byte <= 0x7e) || byte === 0x09 || byte === 0x0a || byte === 0x0d) printable++;
-  }
+  for (const byte of bytes) if (isPrintable(byte)) printable++;
   return printable >= bytes.length * PRINTABLE_SHARE;
 }

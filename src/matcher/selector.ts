@@ -32,9 +32,20 @@ export function compileLineSelector(patterns: readonly string[]): LineSelector {
         const match = regex.exec(data);
         if (match === null) return;
         const at = match.index;
-        let start = data.lastIndexOf(10, at) + 1;
-        let end = data.indexOf(10, at);
-        if (end === -1) end = data.length;
+        // Lines are short: a byte loop costs less than a native indexOf call per end.
+        let start = at;
+        if (data[at] === 10) start = at + 1;
+        else {
+          while (start > 0 && data[start - 1] !== 10 && at - start < MAX_LINE) start--;
+          if (start > 0 && data[start - 1] !== 10) start = data.lastIndexOf(10, at) + 1;
+        }
+        let end = at;
+        const limit = Math.min(data.length, at + MAX_LINE);
+        while (end < limit && data[end] !== 10) end++;
+        if (end === limit && end < data.length) {
+          end = data.indexOf(10, at);
+          if (end === -1) end = data.length;
+        }
         if (end - start > MAX_LINE) {
           start = Math.max(start, at - WINDOW_BEFORE);
           end = Math.min(end, at + WINDOW_AFTER);

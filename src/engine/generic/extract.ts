@@ -35,8 +35,8 @@ export interface RawCandidate {
 
 export interface LineContext {
   syntax: Syntax;
-  /** The chunk is a Kubernetes Secret: its `data:` values are base64. */
-  kubernetesSecret: boolean;
+  /** Whether the chunk is a Kubernetes Secret, whose `data:` values are base64; asked only of such a value. */
+  kubernetesSecret: () => boolean;
 }
 
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
@@ -353,7 +353,7 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     else if (upperSnake && operator === '=' && !code && /^[ \t]*(?:#+[ \t]*)?(?:export[ \t]+|set[ \t]+|-[ \t]+)?$/.test(line.slice(0, nameStart - open.length))) family = 'env';
     let text = value.text;
     let decoded: string[] | undefined;
-    if (context.kubernetesSecret && !value.quoted && operator === ':' && /^[ \t]{2,}/.test(line)) {
+    if (!value.quoted && operator === ':' && /^[ \t]{2,}/.test(line) && context.kubernetesSecret()) {
       const plain = decodeBase64Text(text);
       if (plain !== undefined) {
         text = plain;

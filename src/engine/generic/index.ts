@@ -149,14 +149,15 @@ export function scoreCandidate(candidate: RawCandidate, pathScore: number, pathS
 export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, options: ScoreOptions, stats?: DetectStats & { explained?: string[] }): Detection[] {
   const found: Detection[] = [];
   const file = fileContext(path);
-  let kubernetesSecret: boolean | undefined;
+  let isSecretManifest: boolean | undefined;
+  // One search of the whole chunk, made only when a value could be a Secret's base64 `data:` entry.
+  const kubernetesSecret = () => (isSecretManifest ??= data.includes('kind: Secret'));
   const floor = THRESHOLDS[options.minConfidence];
   const selector = file.syntax === 'code' ? scorer.codeSelector : scorer.selector;
   if (selector === undefined) return found;
   const seen = new Set<string>();
   const scoreLine = (start: number, end: number) => {
     const line = data.toString('utf8', start, end);
-    kubernetesSecret ??= data.includes('kind: Secret');
     const ascii = line.length === end - start;
     for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret })) {
       const rule = scorer.ruleOf.get(candidate.family);
