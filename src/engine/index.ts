@@ -32,7 +32,7 @@ export interface Engine {
   options: EngineOptions;
   noise: CompiledNoise;
   /** Rules with a path condition (credential files): matched only in chunks whose path one of them takes. */
-  pathRules?: { rules: Rule[]; matcher: Matcher; anyPath: FilterRegex };
+  pathRules?: { rules: Rule[]; matcher: Matcher; anyPath: FilterRegex; onPath: Map<string, boolean> };
 }
 
 export function createEngine(rules: Rule[], options: EngineOptions): Engine {
@@ -49,7 +49,7 @@ export function createEngine(rules: Rule[], options: EngineOptions): Engine {
     providerPrefixes: providerPrefixes(rules),
     options,
     noise,
-    ...(gated.length === 0 ? {} : { pathRules: { rules: gated, matcher: compileMatcher(gated), anyPath: anyPathRegex(gated) } }),
+    ...(gated.length === 0 ? {} : { pathRules: { rules: gated, matcher: compileMatcher(gated), anyPath: anyPathRegex(gated), onPath: new Map() } }),
   };
 }
 
@@ -71,8 +71,19 @@ function anyPathRegex(rules: Rule[]): FilterRegex {
 /** Plain detections of the path rules, if `path` meets any of their conditions (never for stdin); noise.ts drops the rest by rule. */
 function detectPathRules(engine: Engine, data: Buffer, path: string, stats: DetectStats | undefined, rejectedSpans: Span[]): Detection[] {
   const pathRules = engine.pathRules;
-  if (pathRules === undefined || path === '-' || !pathRules.anyPath.test(path)) return [];
+  if (pathRules === undefined || path === '-' || !takesPath(pathRules, path)) return [];
   return detect(pathRules.matcher, pathRules.rules, data, stats, rejectedSpans);
+}
+
+/** The path test, once per path: a history asks it for every version of every file. */
+function takesPath(pathRules: NonNullable<Engine['pathRules']>, path: string): boolean {
+  let takes = pathRules.onPath.get(path);
+  if (takes === undefined) {
+    if (pathRules.onPath.size >= 16_384) pathRules.onPath.clear();
+    takes = pathRules.anyPath.test(path);
+    pathRules.onPath.set(path, takes);
+  }
+  return takes;
 }
 
 /** The options a worker needs to build the same engine: plain data only. */

@@ -123,7 +123,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       };
       await scanner.run(source, sink);
     } else {
-      await scanner.run(source, { finding: (finding) => findings.push(finding), warning: warnings.add });
+      let ahead = false;
+      const collect = (finding: Finding) => {
+        findings.push(finding);
+        if (ahead) return;
+        ahead = true;
+        source.findingsAhead?.();
+      };
+      await scanner.run(source, { finding: collect, warning: warnings.add });
     }
   } finally {
     await scanner.close();

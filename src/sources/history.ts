@@ -10,6 +10,7 @@ import { KeywardError } from '../errors.js';
 import { formatBytes, plural } from '../units.js';
 import { detectFormat } from './archive/detect.js';
 import { streamBlobs, type BlobStreamResult } from './git/blobs.js';
+import { recordRawLog, type RawLogRecording } from './git/blob-events.js';
 import { attributeIncidents } from './git/incidents.js';
 import { openRepository, type Repository } from './git/repo.js';
 import type { BytesChunk, ChunkBatch, Source, SourceContext, SourceDefinition } from './types.js';
@@ -83,12 +84,17 @@ export function historyRevArgs(selection: HistorySelection): string[] {
 export function gitHistorySource(repo: Repository, revArgs: string[] | undefined, options: Pick<HistoryOptions, 'progress' | 'maxOccurrences'>): Source {
   // Archive blobs, by oid, with the path they were listed under: their members' findings keep the member part.
   const archives = new Map<string, string>();
+  let recording: RawLogRecording | undefined;
   return {
     name: 'history',
     unit: 'blobs',
     root: repo.root ?? repo.cwd,
     chunks: (context) => (revArgs === undefined ? none() : blobBatches(repo, revArgs, options.progress, context, archives)),
-    attribute: (findings, context) => (revArgs === undefined ? Promise.resolve([...findings]) : incidentsOf(repo.cwd, revArgs, findings, options.maxOccurrences, context, archives)),
+    findingsAhead: () => {
+      if (revArgs !== undefined) recording ??= recordRawLog(repo.cwd, revArgs);
+    },
+    attribute: (findings, context) =>
+      revArgs === undefined ? Promise.resolve([...findings]) : incidentsOf(repo.cwd, revArgs, findings, options.maxOccurrences, context, archives, recording),
   };
 }
 
@@ -280,6 +286,7 @@ async function incidentsOf(
   maxOccurrences: number | undefined,
   context: SourceContext,
   archives: ReadonlyMap<string, string> = new Map(),
+  recording?: RawLogRecording,
 ): Promise<Finding[]> {
   // A finding inside an archive blob keeps its member part (`dist/app.zip!config/.env`) after the blob is
   // traced to the path that introduced it.
@@ -294,6 +301,7 @@ async function incidentsOf(
     ...(maxOccurrences === undefined ? {} : { maxOccurrences }),
     // --max-count counts the commits git log prints; a commit filter would change which ones.
     filterInGit: !revArgs.some((arg) => arg.startsWith('--max-count')),
+    ...(recording === undefined ? {} : { recording }),
   });
   for (const warning of incidents.warnings) context.warn(warning);
   if (members.size === 0) return incidents.findings;

@@ -62,6 +62,12 @@ export interface Source {
    * introduced/removed, occurrences; staged: only added lines). Returns new findings; never mutates its input.
    */
   attribute?(findings: readonly Finding[], context: SourceContext): Promise<Finding[]>;
+  /**
+   * Called once, when the scan produces its first finding: a source whose `attribute` needs a pass of its
+   * own over the source (history: the commits' diffs) may start it now, beside the matching, rather than
+   * after it. A scan without findings never calls it, so it never pays for that pass.
+   */
+  findingsAhead?(): void;
 }
 
 /** What a source file exports; the registry loads it lazily, so a scan pays only for the source it uses. */

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RawLogParser } from '../../src/sources/git/blob-events.js';
+import { blobEvents, RawLogParser, recordRawLog } from '../../src/sources/git/blob-events.js';
+import { commit, git, makeRepo } from './repo.js';
 import { forgeCommitBase } from '../../src/sources/git/remote.js';
 
 const oid = (n: number) => String(n).repeat(40).slice(0, 40);
@@ -46,6 +48,27 @@ describe('RawLogParser', () => {
     parser.line(raw(oid(3), undefined, '"a\\tb.env"', 'D'));
     expect(parser.events[0]!.changes).toEqual([{ path: 'a\tb.env', oldOid: oid(3) }]);
     expect(parser.events[0]!.refs).toEqual([]);
+  });
+});
+
+describe('recordRawLog', () => {
+  it('answers what blobEvents answers, from a log written to disk while the scan runs, and removes the file', async () => {
+    const repo = makeRepo();
+    commit(repo, 'one', { 'a.env': 'A=1\n', 'b.txt': 'b\n' });
+    git(repo, 'checkout', '-q', '-b', 'side');
+    commit(repo, 'two', { 'a.env': 'A=2\n' });
+    git(repo, 'checkout', '-q', 'main');
+    commit(repo, 'three', { 'b.txt': 'b2\n' });
+    git(repo, 'merge', '-q', '--no-ff', '-m', 'merge', 'side');
+    const oids = new Set([git(repo, 'rev-parse', 'side:a.env'), git(repo, 'rev-parse', 'main~1:b.txt')]);
+    const tips = [git(repo, 'rev-parse', 'main'), git(repo, 'rev-parse', 'side')];
+    const recording = recordRawLog(repo, ['--all']);
+    expect(existsSync(recording.file)).toBe(true);
+    const recorded = await recording.events(oids, tips);
+    const direct = await blobEvents(repo, ['--all'], oids, { refTips: tips });
+    expect(recorded.events.length).toBe(2);
+    expect(recorded).toEqual(direct);
+    expect(existsSync(recording.file)).toBe(false);
   });
 });
 

@@ -24,7 +24,21 @@ const TEST_FILE = /(?:^|[/._-])(?:test|tests|spec|mock|mocks|fake|fixture|stub)(
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|docs?|documentation|tutorials?|templates?)(?:\/|$)/i;
 const EXAMPLE_FILE = /\.(?:example|sample|template|tmpl|dist|default|defaults|skel|orig)(?:\.[\w]+)?$|(?:^|[/._-])(?:example|sample|template)(?:[._-][^/]*)?$/i;
 
+/** A history holds a few thousand paths over a hundred thousand blobs: each path is read once. */
+const cache = new Map<string, FileContext>();
+const CACHED_PATHS = 16_384;
+
 export function fileContext(path: string): FileContext {
+  let context = cache.get(path);
+  if (context === undefined) {
+    if (cache.size >= CACHED_PATHS) cache.clear();
+    context = Object.freeze(readContext(path));
+    cache.set(path, context);
+  }
+  return context;
+}
+
+function readContext(path: string): FileContext {
   const lower = path.toLowerCase();
   const base = lower.slice(lower.lastIndexOf('/') + 1);
   const extension = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1) : base;
@@ -37,7 +51,7 @@ export function fileContext(path: string): FileContext {
   // `.env.example`, `config.yml.sample`: the syntax of the file before the template suffix.
   if (EXAMPLE_FILE.test(base) && syntax === 'unknown') {
     const inner = base.replace(/\.(?:example|sample|template|tmpl|dist|default|defaults|skel|orig)$/, '');
-    if (inner !== base) syntax = fileContext(inner).syntax;
+    if (inner !== base) syntax = readContext(inner).syntax;
   }
   const signals: string[] = [];
   let score = 0;
@@ -55,5 +69,5 @@ export function fileContext(path: string): FileContext {
     score -= 0.1;
     signals.push('documentation file');
   }
-  return { score, syntax, signals };
+  return { score, syntax, signals: Object.freeze(signals) as string[] };
 }

@@ -1,5 +1,10 @@
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { CommitInfo } from '../../engine/finding.js';
-import { gitMessage, spawnGit, unquotePath } from './spawn.js';
+import { GIT_ENV_OVERRIDES, gitArgv, gitMessage, spawnGit, unquotePath } from './spawn.js';
 
 /** A file change of one commit (against its first parent) that adds or drops a blob of interest. */
 export interface BlobChange {
@@ -44,19 +49,75 @@ export async function blobEvents(
 ): Promise<{ events: CommitEvents[]; error?: string }> {
   if (oids.size === 0) return { events: [] };
   const find = filterInGit && refTips.length === 0 && oids.size <= MAX_FIND_OBJECT_ARGS ? [...oids].map((oid) => `--find-object=${oid}`) : [];
-  const log = spawnGit(cwd, ['log', `--format=${FORMAT}`, '--date-order', '--raw', '--no-abbrev', '--no-renames', ...find, ...revArgs, '--']);
+  const log = spawnGit(cwd, rawLogArgs(revArgs, find));
   log.child.stdin.end();
   const parser = new RawLogParser(oids, refTips);
+  await parseLines(log.child.stdout, parser);
+  const code = await log.exited;
+  return code === 0 ? { events: parser.events } : { events: parser.events, error: gitMessage(log.stderrText()) };
+}
+
+function rawLogArgs(revArgs: string[], find: string[] = []): string[] {
+  return ['log', `--format=${FORMAT}`, '--date-order', '--raw', '--no-abbrev', '--no-renames', ...find, ...revArgs, '--'];
+}
+
+async function parseLines(stream: Readable, parser: RawLogParser): Promise<void> {
   let carry = '';
-  log.child.stdout.setEncoding('utf8');
-  for await (const text of log.child.stdout as AsyncIterable<string>) {
+  stream.setEncoding('utf8');
+  for await (const text of stream as AsyncIterable<string>) {
     const lines = (carry + text).split('\n');
     carry = lines.pop()!;
     for (const line of lines) parser.line(line);
   }
   if (carry !== '') parser.line(carry);
-  const code = await log.exited;
-  return code === 0 ? { events: parser.events } : { events: parser.events, error: gitMessage(log.stderrText()) };
+}
+
+/** blobEvents' pass, started before the blobs of interest are known, its output kept on disk meanwhile. */
+export interface RawLogRecording {
+  /** The temporary file git writes to (gone once `events` has read it). */
+  readonly file: string;
+  /** What blobEvents answers for `oids`, read from the recording once git has written all of it. */
+  events(oids: ReadonlySet<string>, refTips: readonly string[]): Promise<{ events: CommitEvents[]; error?: string }>;
+}
+
+/**
+ * Starts blobEvents' `git log --raw` now, writing to a temporary file, so a history scan can run it while
+ * the blobs are still being matched instead of after: on a long history the pass costs about as much as
+ * reading the trees did. The scan starts it at its first finding, so a clean history never pays for it.
+ * Memory stays flat (the log waits on disk, not in the heap); the file is removed once read, or at exit.
+ */
+export function recordRawLog(cwd: string, revArgs: string[]): RawLogRecording {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-log-'));
+  const file = join(dir, 'raw.log');
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
+  const fd = openSync(file, 'w');
+  const child = spawn('git', gitArgv(rawLogArgs(revArgs)), { cwd, env: { ...process.env, ...GIT_ENV_OVERRIDES }, stdio: ['ignore', fd, 'pipe'] });
+  closeSync(fd);
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => {
+    if (stderr.length < 64 * 1024) stderr += text;
+  });
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  return {
+    file,
+    async events(oids, refTips) {
+      try {
+        const code = await exited;
+        if (oids.size === 0) return { events: [] };
+        const parser = new RawLogParser(oids, refTips);
+        await parseLines(createReadStream(file), parser);
+        return code === 0 ? { events: parser.events } : { events: parser.events, error: gitMessage(stderr) };
+      } finally {
+        remove();
+        process.removeListener('exit', remove);
+      }
+    },
+  };
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { contentFingerprintOf, type CommitInfo, type Finding, type Occurrence } from '../../engine/finding.js';
 import type { Severity } from '../../rules/types.js';
-import { blobEvents, type CommitEvents } from './blob-events.js';
+import { blobEvents, type CommitEvents, type RawLogRecording } from './blob-events.js';
 import { blobsAt, listRefs, shortRefName, type Ref } from './refs.js';
 import { commitUrlBase } from './remote.js';
 
@@ -26,6 +26,8 @@ export interface IncidentOptions {
   maxOccurrences?: number;
   /** Let git filter commits with `--find-object` (off when --max-count must count every commit). */
   filterInGit?: boolean;
+  /** The same pass, already started during the scan (recordRawLog): read instead of running git again. */
+  recording?: RawLogRecording;
 }
 
 /** What is gathered about one (rule, secret) while reading the history. */
@@ -63,10 +65,11 @@ export async function attributeIncidents(findings: readonly Finding[], options: 
   } catch (failure) {
     warnings.push(`could not list the refs, so no finding says where it is still present: ${failure instanceof Error ? failure.message : String(failure)}`);
   }
-  const { events, error } = await blobEvents(options.cwd, options.revArgs, oids, {
-    filterInGit: options.filterInGit ?? true,
-    refTips: (refs ?? []).map((ref) => ref.commit),
-  });
+  const refTips = (refs ?? []).map((ref) => ref.commit);
+  const { events, error } =
+    options.recording !== undefined
+      ? await options.recording.events(oids, refTips)
+      : await blobEvents(options.cwd, options.revArgs, oids, { filterInGit: options.filterInGit ?? true, refTips });
   if (error !== undefined) warnings.push(`could not trace every finding to its commit: ${error}`);
   applyEvents(incidents, events, cap);
   if (refs !== undefined) {
