@@ -262,7 +262,8 @@ loads.push(load());
 if (keyward.status !== 1 && keyward.status !== 0) console.log(`keyward exited ${keyward.status}: ${keyward.stderr}`);
 const report = JSON.parse(readFileSync(reportPath, 'utf8'));
 const found = new Set(report.findings.map((f) => f.secretSha256));
-const distinct = new Set(report.findings.map((f) => `${f.ruleId}\0${f.secretSha256}`)).size;
+// A low-entropy generic secret is identified by its scrypt hash (`secretHash`), a key by its SHA-256.
+const distinct = new Set(report.findings.map((f) => `${f.ruleId}\0${f.secretHash ?? f.secretSha256}`)).size;
 const mb = report.stats.bytesScanned / 1048576;
 
 const row = (name, run, extra = '') => console.log(`  ${name.padEnd(56)} ${run.seconds.toFixed(2).padStart(8)} s wall ${run.cpu.toFixed(2).padStart(8)} s cpu${extra}`);

@@ -32,6 +32,9 @@ function workerUrl(): URL {
     : new URL('./worker.js', import.meta.url);
 }
 
+/** Each worker's young generation (see the constructor). */
+const YOUNG_GENERATION_MB = 16;
+
 export function defaultThreadCount(): number {
   return Math.max(1, Math.min(availableParallelism(), 8));
 }
@@ -55,7 +58,9 @@ export class ScanPool {
   constructor(size: number, setup: WorkerSetup) {
     this.size = size;
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(workerUrl(), { workerData: setup });
+      // V8 grows a busy thread's young generation to 128 MB, nearly all of it garbage between scavenges; 16 MB
+      // keeps each worker's heap near its live data (about 30 MB) for the same speed (scavenges cost what survives).
+      const worker = new Worker(workerUrl(), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       const inFlight = new Map<number, Pending>();
       worker.on('message', (message: { id: number; result?: TaskResult; error?: string }) => {
         const pending = inFlight.get(message.id);
