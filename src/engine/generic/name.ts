@@ -69,7 +69,7 @@ export function splitName(name: string): string[] {
 }
 
 /** Lowering words that count even before the strong word (`public_key`, `min_password_length`). */
-const LOWERING_BEFORE = new Set(['public', 'pub', 'placeholder', 'min', 'max', 'minimum', 'maximum', 'hashed', 'encrypted', 'encoded', 'hash', 'regex', 'invalid', 'wrong', 'bad', 'forgot', 'reset', 'confirm', 'new', 'old', 'show', 'toggle', 'hide', 'display', 'validate', 'check', 'generate', 'random', 'kid']);
+const LOWERING_BEFORE = new Set(['existing', 'public', 'pub', 'placeholder', 'min', 'max', 'minimum', 'maximum', 'hashed', 'encrypted', 'encoded', 'hash', 'regex', 'invalid', 'wrong', 'bad', 'forgot', 'reset', 'confirm', 'new', 'old', 'show', 'toggle', 'hide', 'display', 'validate', 'check', 'generate', 'random', 'kid']);
 /** Words of test data: they lower a little wherever they stand. */
 const TESTISH = new Set(['test', 'tests', 'example', 'sample', 'mock', 'fake', 'dummy', 'demo', 'stub', 'fixture']);
 
