@@ -47,7 +47,7 @@ const QUERY = /[?&;]([A-Za-z_][\w.\-[\]]{0,40})=([^&\s"'#<>;`)]{1,300})/g;
 const LONG_OPTION = /(?:^|[\s"'(])(--?[A-Za-z][\w-]{1,40})(=|[ \t]+)(["']?)([^\s"'`]+)/g;
 const USER_OPTION = /(?:^|\s)(?:-u|--user|--basic-auth|-U)[ \t]+(["']?)([^\s:"']+):([^\s"']+)/g;
 const SECURE_STRING = /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(["'])([^"'\n]+)\1/gi;
-const CREDENTIAL_CALL = /\b([A-Za-z_][\w.]*(?:Credentials?|BasicAuth|basic_auth|basicAuth|Authentication|PasswordAuth\w*|HTTPDigestAuth|DigestAuth|auth|Auth|login|Login|connect|Connect)(?:\.(?:basic|create|of|from))?)[ \t]*(?:=|\()[ \t]*[([]?[ \t]*(["'])([^"'\n]{1,100})\2[ \t]*,[ \t]*(?:password[ \t]*=[ \t]*)?(["'])([^"'\n]{1,200})\4/g;
+const CREDENTIAL_CALL = /\b((?:[A-Za-z_][\w.]*)?Credentials?(?:\.(?:basic|create|of|from))?|[A-Za-z_][\w.]*(?:BasicAuth|basic_auth|basicAuth|Authentication|PasswordAuth\w*|HTTPDigestAuth|DigestAuth|auth|Auth|login|Login|connect|Connect))[ \t]*(?:=|\()[ \t]*[([]?[ \t]*(["'])([^"'\n]{1,100})\2[ \t]*,[ \t]*(?:password[ \t]*=[ \t]*)?(["'])([^"'\n]{1,200})\4/g;
 const NAMED_STRING_CALL = /(?:^|[^\w])([A-Za-z_][\w.:]*)?[ \t]*[({][ \t]*(["'])([A-Za-z_][\w.\- ]{1,60})\2[ \t]*,[ \t]*(["'])((?:\\.|[^\\"'\n])*)\4/g;
 const XML_ELEMENT = /<([A-Za-z_][\w.:-]{0,60})(?:[ \t][^>]{0,200})?>([^<\n]{1,300})<\/\1>/g;
 const XML_KEY_VALUE = /\b(?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"[ \t]+value[ \t]*=[ \t]*"([^"]*)"/gi;
@@ -78,13 +78,16 @@ const SLASH_PASS = /(?:^|[ \t])\/(pass|password|pwd)[:=](["']?)([^\s"']+)\2/gi;
 const LOGIN_PAIR = /\b(?:log[ \t-]?in|sign[ \t-]?in|credentials?)[ \t]+(?:is|are|with|as|using|:)[ \t]+`?([\w.@-]{2,40})`?[ \t]*\/[ \t]*(`|'|"|)([^\s`'"]{3,100})\2/i;
 /** Prose: `the API key is \`…\``, `the database password for staging is …`. */
 const PROSE_IS = /\b(password|passphrase|passwd|api[ _-]?key|token|secret|pin|access[ _]key|secret[ _]key)[ \t]+(?:(?:for|of|on)[ \t]+[\w.\-]+(?:[ \t]+[\w.\-]+){0,3}[ \t]+)?(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+|set[ \t]+to[ \t]+)?(`|'|"|)([^\s`'"]{4,200})\2/gi;
-const ARRAY_FLAG = /(["'])(--?[A-Za-z][\w-]{1,40})\1[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\3/g;
+/** Exec arrays: `["redis-cli", "-a", "…"]`, `["--password", "…"]`. */
+const ARRAY_FLAG = /(["'])(--?[A-Za-z][\w-]{0,40})\1[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\3/g;
 /** `requirepass …`, `masterauth …`: a config directive and its value, separated by blanks. */
 const DIRECTIVE = /^[ \t]*([A-Za-z_][\w.-]{1,60})[ \t]+(["']?)([^\s"'=:]{1,200})\2[ \t]*$/;
 const WORDS_DIRECTIVE = /^[ \t]*([A-Za-z_][\w.-]{0,60})[ \t]+([A-Za-z_][\w.-]{0,60})[ \t]+(?:([A-Za-z_][\w.-]{0,60})[ \t]+)?(["']?)([^\s"'=:]{4,200})\4[ \t]*$/;
 const NOT_A_DIRECTIVE = /^(?:ENV|ARG|export|set|local|declare|readonly|unset|echo|return|if|def|let|var|const|function|class|the|a|an|your|my|our|new|no|use|and|or|for|to|is)$/i;
 /** `API key: …`, `Admin password = …`: a label of a few words, as in notes and READMEs. */
 const LABEL = /^[ \t]*(?:[-*#>|][ \t]*)*(?:\*\*)?([A-Za-z][\w]*(?:[ \t][A-Za-z][\w]*){1,3})(?:\*\*)?[ \t]*[:=](?:\*\*)?[ \t]*(["'`]?)([^\s"'`]{1,200})\2[ \t]*$/;
+/** `**Password:** \`…\``, `**Token**: …`: a bold label of one to four words in Markdown. */
+const BOLD_LABEL = /^[ \t]*(?:[-*>|][ \t]*)*\*\*([A-Za-z][\w]*(?:[ \t][A-Za-z][\w]*){0,3})[ \t]*:?\*\*[ \t]*:?[ \t]*(["'`]?)([^\s"'`]{1,200})\2[ \t]*$/;
 const NOT_A_LABEL = /^(?:export|set|setx|declare|local|readonly|typeset|env|ENV|ARG|const|let|var|val|def|my|our|public|private|protected|static|final|string|int|dim)[ \t]/i;
 const HEADER_FIELD_CALL = /\b(?:setValue|addValue)\([ \t]*(["'])([^"'\n]{1,300})\1[ \t]*,[ \t]*forHTTPHeaderField:[ \t]*(["'])([^"'\n]{1,60})\3/g;
 /** `new PDO(dsn, user, password)`, `mysqli_connect(host, user, password)`: the third string is the password. */
@@ -98,9 +101,18 @@ const SHORT_FLAG_COMMANDS: [RegExp, RegExp][] = [
   [/\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mariadb|mariadb-dump)\b/i, /(?:^|\s)-p(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\b(?:sshpass|psexec|psexec64|paexec|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|twine)\b/i, /(?:^|\s)-p[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\b(?:docker|podman|buildah|skopeo|helm|oc|nerdctl|az|cf)\b[^\n]*\blogin\b/i, /(?:^|\s)(?:-p|--password)[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\bopenssl\b[^\n]*\benc\b/i, /(?:^|\s)-k[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\bldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop|url)\b/i, /(?:^|\s)-w[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\bredis-cli\b/i, /(?:^|\s)-a[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\b(?:zip|7z|7za|unzip|unrar|rar)\b/i, /(?:^|\s)-[pP](?:[ \t]+)?(["']?)([^\s"'-][^\s"']*)\1/g],
+];
+
+/** The short password flags of SHORT_FLAG_COMMANDS, as they stand in an exec array (`"-a", "…"`). */
+const SHORT_ARRAY_FLAGS: [RegExp, string][] = [
+  [/\bredis-cli\b/i, '-a'],
+  [/\b(?:sshpass|mongo|mongosh|mongodump|mongorestore|twine)\b/i, '-p'],
+  [/\bldap(?:search|modify|add|delete|passwd|whoami)\b/i, '-w'],
+  [/\b(?:docker|podman|helm|oc|az|cf)\b[^\n]*\blogin\b/i, '-p'],
 ];
 
 const VALUE_WRAPPERS = /(?:^|[^\w])(?:String|SecretStr|Secret|SecureString|Some|from|new|toCharArray|bytes|byte|str|b|Buffer\.from|encode|Sensitive|secret|Password|SecretString|base64encode|base64_encode|b64encode|btoa|sensitive|nonsensitive)[ \t]*\([ \t]*$/;
@@ -342,10 +354,11 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
   }
   if (quote && line.includes('-') && line.includes(',')) {
     for (const match of line.matchAll(ARRAY_FLAG)) {
-      if (!CREDENTIAL_WORD.test(match[2]!)) continue;
+      const flag = match[2]!;
+      if (flag.length === 2 ? !SHORT_ARRAY_FLAGS.some(([command, short]) => short === flag && command.test(line)) : !CREDENTIAL_WORD.test(flag)) continue;
       const value = match[4]!;
       const start = match.index + match[0].length - value.length - 1;
-      add({ family: 'cli', name: match[2]!.replace(/^-+/, ''), value, start, end: start + value.length, quoted: true, code: false });
+      add({ family: 'cli', name: flag.replace(/^-+/, ''), value, start, end: start + value.length, quoted: true, code: false, ...(flag.length === 2 ? { implied: 'password flag of a command' } : {}) });
     }
   }
   const docker = DOCKER_ENV.exec(line);
@@ -355,7 +368,7 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
     add({ family: 'env', name: docker[1]!, value, start, end: start + value.length, quoted: docker[2] !== '', code: false });
   }
   if (!code) {
-    const label = LABEL.exec(line);
+    const label = LABEL.exec(line) ?? (line.includes('**') ? BOLD_LABEL.exec(line) : null);
     if (label !== null && CREDENTIAL_WORD.test(label[1]!) && !NOT_A_LABEL.test(label[1]!)) {
       const value = label[3]!;
       const start = line.lastIndexOf(value);
@@ -498,6 +511,8 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     const [whole, open, rawName, close, operator] = match as unknown as [string, string, string, string, string];
     const nameStart = match.index + open.length;
     const before = line[match.index - 1] ?? '';
+    // `set /p NAME=Prompt text:` (Windows batch): what follows the = is the prompt, not a value.
+    if (/\bset[ \t]+\/p[ \t]+$/i.test(line.slice(0, match.index))) continue;
     if (/[\w.\-$@]/.test(before) && open === '') continue;
     // `cond ? 'a' : 'b'`: a ternary, not a key and its value.
     if (operator === ':' && /\?[ \t]*$/.test(line.slice(0, match.index))) continue;

@@ -59,7 +59,9 @@ const DURATION = /^\d+(?:\.\d+)?\s*(?:ms|s|sec|secs|m|min|mins|h|hr|hrs|d|days?|
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX = /^[0-9a-f]{16,}$/i;
 /** A file path or a URL without userinfo: where a secret is, not the secret. */
-const PATHLIKE = /^(?:~|\.{1,2})?\/[\w.\-/]*$|^[a-zA-Z]:\\|^[\w.-]+\/[\w.-]+\/[\w./-]*$|\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|conf|cfg|ini|properties|xml|toml|gpg|asc|der|keystore|secret|pass|pwd)$|^[a-z][a-z0-9+.-]*:\/\/[^@\s]*$|^file:/i;
+const PATHLIKE = /^(?:~|\.{1,2})?\/[\w.\-/]*$|^[a-zA-Z]:\\|^[\w.-]+\/[\w.-]+\/[\w./-]*$|\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|conf|cfg|ini|properties|xml|toml|gpg|asc|der|keystore|secret|pass|pwd|so|dll|dylib|jar|sh|py|js|log|db|sqlite|sock|pid|lock)$|^[a-z][a-z0-9+.-]*:\/\/[^@\s]*$|^file:|^[a-z][a-z0-9_-]*:~?\/[\w.\-/]*$/i;
+/** Words of sentences, never of a passphrase someone chose: `Keep this secret safe 24/7`, `Passwords do not match`. */
+const STOPWORDS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'is', 'are', 'be', 'to', 'of', 'in', 'on', 'for', 'and', 'or', 'not', 'do', 'does', 'your', 'you', 'we', 'it', 'with', 'from', 'at', 'by', 'must', 'should', 'will', 'can', 'cannot', 'please', 'here', 'there', 'under', 'into', 'if', 'when', 'max', 'min']);
 /** An identifier in code: `dbPassword`, `settings.password`, `PASSWORD_KEY`. */
 const IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->|\?\.)[A-Za-z_$][\w$]*)*(?:\[[^\]]*\])?$/;
 const SENTENCE = /^[A-Za-z][a-z']*(?: [A-Za-z][a-z'.,!?:]*){2,}$/;
@@ -120,6 +122,7 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (ALGORITHM.test(trimmed)) return no('algorithm or method name');
   if (!context.quoted && /^0x[0-9a-f]+$/i.test(trimmed)) return no('hex literal');
   if (/^[A-Za-z][a-z]*(?: [A-Za-z][a-z]*)+$/.test(trimmed) && !/[A-Z]/.test(trimmed.slice(1))) return no('words: a label or prose');
+  if (trimmed.includes(' ') && trimmed.split(/\s+/).some((word) => STOPWORDS.has(word.toLowerCase().replace(/^\W+|\W+$/g, '')))) return no('a sentence (holds words of prose)');
   if (HASH_FORMAT.test(trimmed)) {
     if (context.saysHash) return no('hash format under a hash name');
     signals.push('known hash format');
