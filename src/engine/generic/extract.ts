@@ -398,8 +398,9 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
     }
     if (line.includes('/')) {
       const pair = LOGIN_PAIR.exec(line);
-      if (pair !== null) {
-        const value = pair[3]!.replace(/[.,;:!?)]+$/, '');
+      const value = pair === null ? '' : pair[3]!.replace(/[.,;:!?)]+$/, '');
+      // `sign in with Google / GitHub`: two names; a password holds a digit or a symbol.
+      if (pair !== null && /[\d!@#$%^&*_+=?~-]/.test(value)) {
         const start = pair.index + pair[0].length - pair[3]!.length - pair[2]!.length;
         add({ family: 'assignment', name: 'login password', value, start, end: start + value.length, quoted: pair[2] !== '', code: false, implied: 'user / password in prose', user: pair[1]! });
       }
