@@ -37,6 +37,8 @@ export interface LineContext {
   syntax: Syntax;
   /** Whether the chunk is a Kubernetes Secret, whose `data:` values are base64; asked only of such a value. */
   kubernetesSecret: () => boolean;
+  /** The line before this one (asked only of a `value:` line, to find the name it belongs to). */
+  previousLine?: () => string;
 }
 
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
@@ -50,6 +52,11 @@ const SECURE_STRING = /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(["'])([^"'
 const CREDENTIAL_CALL = /\b((?:[A-Za-z_][\w.]*)?Credentials?(?:\.(?:basic|create|of|from))?|[A-Za-z_][\w.]*(?:BasicAuth|basic_auth|basicAuth|Authentication|PasswordAuth\w*|HTTPDigestAuth|DigestAuth|auth|Auth|login|Login|connect|Connect))[ \t]*(?:=|\()[ \t]*[([]?[ \t]*(["'])([^"'\n]{1,100})\2[ \t]*,[ \t]*(?:password[ \t]*=[ \t]*)?(["'])([^"'\n]{1,200})\4/g;
 const NAMED_STRING_CALL = /(?:^|[^\w])([A-Za-z_][\w.:]*)?[ \t]*[({][ \t]*(["'])([A-Za-z_][\w.\- ]{1,60})\2[ \t]*,[ \t]*(["'])((?:\\.|[^\\"'\n])*)\4/g;
 const XML_ELEMENT = /<([A-Za-z_][\w.:-]{0,60})(?:[ \t][^>]{0,200})?>([^<\n]{1,300})<\/\1>/g;
+/** `{"name": "DB_PASSWORD", "value": "…"}` (ECS, Kubernetes JSON), `{ name = "API_KEY", value = "…" }` (HCL). */
+const NAME_VALUE_PAIR = /["']?(?:name|key|Name|Key)["']?[ \t]*[:=][ \t]*(["'])([^"'\n]{1,80})\1[ \t]*,[ \t]*["']?(?:value|Value)["']?[ \t]*[:=][ \t]*(["'])([^"'\n]*)\3/g;
+/** A `value:` line of a YAML list or map whose name is on the line before (`- name: API_KEY` / `value: …`). */
+const YAML_VALUE = /^([ \t]*)(?:-[ \t]+)?value:[ \t]*(["']?)([^\s"'#]{1,300})\2[ \t]*$/;
+const YAML_NAME_BEFORE = /^([ \t]*)(?:-[ \t]+)?(?:name:[ \t]*(["']?)([\w.-]{1,80})\2|(["']?)([\w.-]{1,80})\4:)[ \t]*$/;
 const XML_KEY_VALUE = /\b(?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"[ \t]+value[ \t]*=[ \t]*"([^"]*)"/gi;
 const XML_VALUE_KEY = /\bvalue[ \t]*=[ \t]*"([^"]*)"[ \t]+(?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"/gi;
 /** `<entry key="api.token">…</entry>`: the key or name attribute names the element's text. */
@@ -298,6 +305,29 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       add({ family: 'assignment', name, value, start, end: start + value.length, quoted: true, code: false });
     }
   }
+  if (quote && lower.includes('value') && line.includes(',')) {
+    for (const match of line.matchAll(NAME_VALUE_PAIR)) {
+      const name = match[2]!;
+      if (!CREDENTIAL_WORD.test(name)) continue;
+      const value = match[4]!;
+      const start = match.index + match[0].length - value.length - 1;
+      add({ family: 'assignment', name, value, start, end: start + value.length, quoted: true, code });
+      claimed.push([match.index, match.index + match[0].length]);
+    }
+  }
+  if (!code && context.previousLine !== undefined && lower.includes('value:')) {
+    const yaml = YAML_VALUE.exec(line);
+    const before = yaml === null ? null : YAML_NAME_BEFORE.exec(context.previousLine());
+    // The name's line is the list item (`- name:` at the same indent or its dash) or the parent key (less indent).
+    if (yaml !== null && before !== null && before[1]!.length <= yaml[1]!.length) {
+      const name = before[3] ?? before[5]!;
+      if (CREDENTIAL_WORD.test(name)) {
+        const value = yaml[3]!;
+        const start = line.lastIndexOf(value);
+        add({ family: 'env', name, value, start, end: start + value.length, quoted: yaml[2] !== '', code: false });
+      }
+    }
+  }
   if (lower.includes('value') && line.includes('="')) {
     for (const match of line.matchAll(XML_KEY_VALUE)) {
       const name = match[1]!;
@@ -513,7 +543,7 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     const nameStart = match.index + open.length;
     const before = line[match.index - 1] ?? '';
     // `set /p NAME=Prompt text:` (Windows batch): what follows the = is the prompt, not a value.
-    if (/\bset[ \t]+\/p[ \t]+$/i.test(line.slice(0, match.index))) continue;
+    if ((before === ' ' || before === '\t') && /\/p[ \t]+$/i.test(line.slice(Math.max(0, match.index - 8), match.index)) && /\bset[ \t]+\/p[ \t]+$/i.test(line.slice(0, match.index))) continue;
     if (/[\w.\-$@]/.test(before) && open === '') continue;
     // `cond ? 'a' : 'b'`: a ternary, not a key and its value.
     if (operator === ':' && /\?[ \t]*$/.test(line.slice(0, match.index))) continue;
@@ -522,7 +552,7 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     if (operator === ':' && open === '' && /^(?:https?|ftp|wss?|s3|file|mailto|jdbc|redis|postgres|mysql|mongodb)$/i.test(rawName)) continue;
     let valueAt = match.index + whole.length;
     // `API_KEY: &'static str = "…"`, `token: Option<String> = …`: a type annotation before the value (code).
-    if (code && operator === ':') {
+    if (code && operator === ':' && (line[valueAt] === '&' || /[A-Za-z_]/.test(line[valueAt] ?? ''))) {
       TYPE_ANNOTATION.lastIndex = valueAt;
       const annotation = TYPE_ANNOTATION.exec(line);
       if (annotation !== null) valueAt += annotation[0].length;
@@ -547,10 +577,11 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     if (enclosing !== '' && !value.quoted && isProseBefore(line, match.index, enclosing)) continue;
     // `secret: parts harmless alone`: a word followed by more words is a sentence, not a value; but in
     // `"host=db user=app password=… dbname=x"` (libpq) the next word is the next key.
-    const rest = line.slice(value.end);
-    if (!value.quoted && (operator === ':' || enclosing !== '') && /^[ \t]+[A-Za-z(]/.test(rest) && !/^[ \t]+[A-Za-z_]\w*=/.test(rest)) continue;
+    const followed = !value.quoted && (line[value.end] === ' ' || line[value.end] === '\t');
+    const rest = followed ? line.slice(value.end) : '';
+    if (followed && (operator === ':' || enclosing !== '') && /^[ \t]+[A-Za-z(]/.test(rest) && !/^[ \t]+[A-Za-z_]\w*=/.test(rest)) continue;
     // INI and .properties: an unquoted value runs to the end of the line (`passphrase = harbour Lights 7`).
-    if (!value.quoted && operator === '=' && context.syntax === 'config' && enclosing === '' && /^[ \t]+[^\s#;=]/.test(rest) && !/[=#;]/.test(rest)) {
+    if (followed && operator === '=' && context.syntax === 'config' && enclosing === '' && /^[ \t]+[^\s#;=]/.test(rest) && !/[=#;]/.test(rest)) {
       const end = value.end + rest.trimEnd().length;
       value = { text: line.slice(value.start, end), start: value.start, end, quoted: false };
     }
