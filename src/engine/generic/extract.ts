@@ -46,7 +46,7 @@ const BASE64_JWT = /ZXlK[A-Za-z0-9+/]{40,}={0,2}/g;
 const URL_USERINFO = /\b([a-zA-Z][a-zA-Z0-9+.-]{1,20}):\/\/([^\s:/?#@"'`<>\\[\]{}]{0,64}):([^\s/?#@"'`<>\\]{1,128})@([A-Za-z0-9_.-]*)/g;
 const AUTH_SCHEME = /\b(Basic|Bearer|Token|Digest|Bot|token|bearer|basic)[ \t]+([A-Za-z0-9._~+/=-]{4,})/g;
 const QUERY = /[?&;]([A-Za-z_][\w.\-[\]]{0,40})=([^&\s"'#<>;`)]{1,300})/g;
-const LONG_OPTION = /(?:^|[\s"'(])(--?[A-Za-z][\w-]{1,40})(=|[ \t]+)(["']?)([^\s"'`]+)/g;
+const LONG_OPTION = /(?:^|[\s"'(])(--?[A-Za-z][\w.-]{1,80})(=|[ \t]+)(["']?)([^\s"'`]+)/g;
 const USER_OPTION = /(?:^|\s)(?:-u|--user|--basic-auth|-U)[ \t]+(["']?)([^\s:"']+):([^\s"']+)/g;
 const SECURE_STRING = /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(["'])([^"'\n]+)\1/gi;
 const CREDENTIAL_CALL = /\b((?:[A-Za-z_][\w.]*)?Credentials?(?:\.(?:basic|create|of|from))?|[A-Za-z_][\w.]*(?:BasicAuth|basic_auth|basicAuth|Authentication|PasswordAuth\w*|HTTPDigestAuth|DigestAuth|auth|Auth|login|Login|connect|Connect))[ \t]*(?:=|\()[ \t]*[([]?[ \t]*(["'])([^"'\n]{1,100})\2[ \t]*,[ \t]*(?:password[ \t]*=[ \t]*)?(["'])([^"'\n]{1,200})\4/g;
@@ -80,6 +80,14 @@ const SAMBA_USER = /(?:^|\s)(?:-U|--user)[ \t]+(["']?)([^\s%:"']+)%([^\s"']+)\1/
 /** Windows: `net use X: \\srv\share [/user:u] password`, `net user name password /add`, `cmdkey /pass:…`. */
 const NET_USE = /\bnet[ \t]+use[ \t]+(?:[A-Za-z]:[ \t]+|\*[ \t]+)?\\\\\S+((?:[ \t]+\/\S+)*)[ \t]+(["']?)([^\s"'\/*][^\s"']*)\2/i;
 const NET_USER = /\bnet[ \t]+user[ \t]+(["']?)[^\s"'\/]+\1[ \t]+(["']?)([^\s"'\/*][^\s"']*)\2/i;
+/** `vault login <token>`: the token as the only argument. */
+const VAULT_LOGIN = /\bvault[ \t]+login[ \t]+(["']?)([A-Za-z0-9._-]{8,})\1[ \t]*$/;
+/** `rabbitmqctl add_user ops <password>`, `rabbitmqctl change_password ops <password>`. */
+const RABBITMQ_USER = /\brabbitmqctl[ \t]+(?:[^\n]*?[ \t])?(?:add_user|change_password)[ \t]+(["']?)([^\s"']+)\1[ \t]+(["']?)([^\s"']+)\3/;
+/** A literal echoed into a command that reads a password from stdin (`| sudo -S`, `--password-stdin`, `| chpasswd`). */
+const ECHO_PIPE = /\becho[ \t]+(?:-[neE]+[ \t]+)?(["']?)([^\s"'|]{1,200})\1[ \t]*\|[ \t]*([^\n|]{1,300})/;
+/** C and C++: `#define WIFI_PASSWORD "…"`. */
+const C_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w{0,80})[ \t]+(?:L|u8|u|U)?"((?:\\.|[^\\"\n]){1,300})"/;
 const SLASH_PASS = /(?:^|[ \t])\/(pass|password|pwd)[:=](["']?)([^\s"']+)\2/gi;
 /** Prose: `log in with admin / S3cret`, `the credentials are ops / …`. */
 const LOGIN_PAIR = /\b(?:log[ \t-]?in|sign[ \t-]?in|credentials?)[ \t]+(?:is|are|with|as|using|:)[ \t]+`?([\w.@-]{2,40})`?[ \t]*\/[ \t]*(`|'|"|)([^\s`'"]{3,100})\2/i;
@@ -108,6 +116,8 @@ const SHORT_FLAG_COMMANDS: [RegExp, RegExp][] = [
   [/\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mariadb|mariadb-dump)\b/i, /(?:^|\s)-p(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\b(?:sshpass|psexec|psexec64|paexec|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|twine)\b/i, /(?:^|\s)-p[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\b(?:docker|podman|buildah|skopeo|helm|oc|nerdctl|az|cf)\b[^\n]*\blogin\b/i, /(?:^|\s)(?:-p|--password)[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\bssh-keygen\b/, /(?:^|\s)-[NP][ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\b(?:sqlcmd|bcp|osql|isql)\b/i, /(?:^|\s)-P[ \t]*(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\bopenssl\b[^\n]*\benc\b/i, /(?:^|\s)-k[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\bldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop|url)\b/i, /(?:^|\s)-w[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\bredis-cli\b/i, /(?:^|\s)-a[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
@@ -253,6 +263,39 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
         if (!/-AsPlainText/i.test(line)) continue;
         add({ family: 'assignment', name: 'secure string', value, start, end: start + value.length, quoted: true, code, implied: 'ConvertTo-SecureString -AsPlainText' });
       }
+    }
+  }
+  if (lower.includes('vault') || lower.includes('rabbitmqctl') || lower.includes('echo')) {
+    const vault = lower.includes('vault') ? VAULT_LOGIN.exec(line) : null;
+    if (vault !== null) {
+      const value = vault[2]!;
+      const start = vault.index + vault[0].lastIndexOf(value);
+      add({ family: 'cli', name: 'vault token', value, start, end: start + value.length, quoted: true, code: false, implied: 'vault login <token>' });
+    }
+    const rabbit = lower.includes('rabbitmqctl') ? RABBITMQ_USER.exec(line) : null;
+    if (rabbit !== null) {
+      const value = rabbit[4]!;
+      const start = rabbit.index + rabbit[0].length - value.length - rabbit[3]!.length;
+      add({ family: 'cli', name: 'rabbitmq password', value, start, end: start + value.length, quoted: true, code: false, implied: 'rabbitmqctl add_user', user: rabbit[2]! });
+    }
+    const echo = line.includes('|') ? ECHO_PIPE.exec(line) : null;
+    if (echo !== null && /^(?:sudo\b[^\n]*[ \t]-[A-Za-z]*S\b|[^\n]*--password-stdin\b|(?:sudo[ \t]+)?chpasswd\b|(?:sudo[ \t]+)?passwd\b[^\n]*--stdin\b)/.test(echo[3]!)) {
+      let value = echo[2]!;
+      let start = echo.index + echo[0].indexOf(value);
+      // chpasswd reads `user:password`.
+      if (/chpasswd/.test(echo[3]!) && value.includes(':')) {
+        start += value.indexOf(':') + 1;
+        value = value.slice(value.indexOf(':') + 1);
+      }
+      add({ family: 'cli', name: 'password on stdin', value, start, end: start + value.length, quoted: true, code: false, implied: 'echo … | a command reading a password' });
+    }
+  }
+  if (line.includes('#') && lower.includes('define')) {
+    const define = C_DEFINE.exec(line);
+    if (define !== null && CREDENTIAL_WORD.test(define[1]!)) {
+      const raw = define[2]!;
+      const start = define.index + define[0].length - raw.length - 1;
+      add({ family: 'assignment', name: define[1]!, value: unescape(raw), start, end: start + raw.length, quoted: true, code });
     }
   }
   if (line.includes('/') && (lower.includes('net ') || lower.includes('/p'))) {

@@ -122,6 +122,7 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (ALGORITHM.test(trimmed)) return no('algorithm or method name');
   if (!context.quoted && /^0x[0-9a-f]+$/i.test(trimmed)) return no('hex literal');
   if (/^[A-Za-z][a-z]*(?: [A-Za-z][a-z]*)+$/.test(trimmed) && !/[A-Z]/.test(trimmed.slice(1))) return no('words: a label or prose');
+  if (/[^\x00-\x7f]/.test(trimmed) && /^[\p{L}\p{M}' -]+$/u.test(trimmed)) return no('words in letters only (another language)');
   if (trimmed.includes(' ') && trimmed.split(/\s+/).some((word) => STOPWORDS.has(word.toLowerCase().replace(/^\W+|\W+$/g, '')))) return no('a sentence (holds words of prose)');
   if (HASH_FORMAT.test(trimmed)) {
     if (context.saysHash) return no('hash format under a hash name');
