@@ -92,7 +92,7 @@ const SLASH_PASS = /(?:^|[ \t])\/(pass|password|pwd)[:=](["']?)([^\s"']+)\2/gi;
 /** Prose: `log in with admin / S3cret`, `the credentials are ops / …`. */
 const LOGIN_PAIR = /\b(?:log[ \t-]?in|sign[ \t-]?in|credentials?)[ \t]+(?:is|are|with|as|using|:)[ \t]+`?([\w.@-]{2,40})`?[ \t]*\/[ \t]*(`|'|"|)([^\s`'"]{3,100})\2/i;
 /** Prose: `the API key is \`…\``, `the database password for staging is …`. */
-const PROSE_IS = /\b(password|passphrase|passwd|api[ _-]?key|token|secret|pin|access[ _]key|secret[ _]key)[ \t]+(?:(?:for|of|on)[ \t]+[\w.\-]+(?:[ \t]+[\w.\-]+){0,3}[ \t]+)?(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+|set[ \t]+to[ \t]+)?(`|'|"|)([^\s`'"]{4,200})\2/gi;
+const PROSE_IS = /\b(password|passphrase|passwd|api[ _-]?key|token|secret|access[ _]key)[ \t]+(?:for[ \t]+[\w.\-]+(?:[ \t]+[\w.\-]+){0,3}[ \t]+)?(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+|set[ \t]+to[ \t]+)?(`|'|"|)([^\s`'"]{4,200})\2/gi;
 /** Exec arrays: `["redis-cli", "-a", "…"]`, `["--password", "…"]`. */
 const ARRAY_FLAG = /(["'])(--?[A-Za-z][\w-]{0,40})\1[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\3/g;
 /** `requirepass …`, `masterauth …`: a config directive and its value, separated by blanks. */
