@@ -265,7 +265,7 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       }
     }
   }
-  if (lower.includes('vault') || lower.includes('rabbitmqctl') || lower.includes('echo')) {
+  if (!code && (line.includes('|') || lower.includes('vault') || lower.includes('rabbitmqctl'))) {
     const vault = lower.includes('vault') ? VAULT_LOGIN.exec(line) : null;
     if (vault !== null) {
       const value = vault[2]!;
@@ -455,7 +455,7 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       const value = directive[3]!;
       const start = line.lastIndexOf(value);
       add({ family: 'assignment', name: directive[1]!, value, start, end: start + value.length, quoted: directive[2] !== '', code: false });
-    } else if (directive === null) {
+    } else if (directive === null && !line.includes('=') && !line.includes(':')) {
       // `sentinel auth-pass mymaster …`, `sentinel sentinel-pass …`: a directive of three or four words whose
       // first or second names a credential; the last is the value, and must hold a digit and a letter.
       const words = WORDS_DIRECTIVE.exec(line);
