@@ -37,6 +37,8 @@ export interface LineContext {
   syntax: Syntax;
   /** Whether the chunk is a Kubernetes Secret, whose `data:` values are base64; asked only of such a value. */
   kubernetesSecret: () => boolean;
+  /** The line before this one (asked only of a `value:` line, to find the name it belongs to). */
+  previousLine?: () => string;
 }
 
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
@@ -44,22 +46,63 @@ const BASE64_JWT = /ZXlK[A-Za-z0-9+/]{40,}={0,2}/g;
 const URL_USERINFO = /\b([a-zA-Z][a-zA-Z0-9+.-]{1,20}):\/\/([^\s:/?#@"'`<>\\[\]{}]{0,64}):([^\s/?#@"'`<>\\]{1,128})@([A-Za-z0-9_.-]*)/g;
 const AUTH_SCHEME = /\b(Basic|Bearer|Token|Digest|Bot|token|bearer|basic)[ \t]+([A-Za-z0-9._~+/=-]{4,})/g;
 const QUERY = /[?&;]([A-Za-z_][\w.\-[\]]{0,40})=([^&\s"'#<>;`)]{1,300})/g;
-const LONG_OPTION = /(?:^|[\s"'(])(--?[A-Za-z][\w-]{1,40})(=|[ \t]+)(["']?)([^\s"'`]+)/g;
+const LONG_OPTION = /(?:^|[\s"'(])(--?[A-Za-z][\w.-]{1,80})(=|[ \t]+)(["']?)([^\s"'`]+)/g;
 const USER_OPTION = /(?:^|\s)(?:-u|--user|--basic-auth|-U)[ \t]+(["']?)([^\s:"']+):([^\s"']+)/g;
 const SECURE_STRING = /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(["'])([^"'\n]+)\1/gi;
-const CREDENTIAL_CALL = /\b([A-Za-z_][\w.]*(?:Credentials?|BasicAuth|basic_auth|basicAuth|Authentication|PasswordAuth\w*|HTTPDigestAuth|DigestAuth|auth|Auth|login|Login|connect|Connect))[ \t]*(?:=|\()[ \t]*[([]?[ \t]*(["'])([^"'\n]{1,100})\2[ \t]*,[ \t]*(?:password[ \t]*=[ \t]*)?(["'])([^"'\n]{1,200})\4/g;
+const CREDENTIAL_CALL = /\b((?:[A-Za-z_][\w.]*)?Credentials?(?:\.(?:basic|create|of|from))?|[A-Za-z_][\w.]*(?:BasicAuth|basic_auth|basicAuth|Authentication|PasswordAuth\w*|HTTPDigestAuth|DigestAuth|auth|Auth|login|Login|connect|Connect))[ \t]*(?:=|\()[ \t]*[([]?[ \t]*(["'])([^"'\n]{1,100})\2[ \t]*,[ \t]*(?:password[ \t]*=[ \t]*)?(["'])([^"'\n]{1,200})\4/g;
 const NAMED_STRING_CALL = /(?:^|[^\w])([A-Za-z_][\w.:]*)?[ \t]*[({][ \t]*(["'])([A-Za-z_][\w.\- ]{1,60})\2[ \t]*,[ \t]*(["'])((?:\\.|[^\\"'\n])*)\4/g;
 const XML_ELEMENT = /<([A-Za-z_][\w.:-]{0,60})(?:[ \t][^>]{0,200})?>([^<\n]{1,300})<\/\1>/g;
+/** `{"name": "DB_PASSWORD", "value": "…"}` (ECS, Kubernetes JSON), `{ name = "API_KEY", value = "…" }` (HCL). */
+const NAME_VALUE_PAIR = /["']?(?:name|key|Name|Key)["']?[ \t]*[:=][ \t]*(["'])([^"'\n]{1,80})\1[ \t]*,[ \t]*["']?(?:value|Value)["']?[ \t]*[:=][ \t]*(["'])([^"'\n]*)\3/g;
+/** A `value:` line of a YAML list or map whose name is on the line before (`- name: API_KEY` / `value: …`). */
+const YAML_VALUE = /^([ \t]*)(?:-[ \t]+)?value:[ \t]*(["']?)([^\s"'#]{1,300})\2[ \t]*$/;
+const YAML_NAME_BEFORE = /^([ \t]*)(?:-[ \t]+)?(?:name:[ \t]*(["']?)([\w.-]{1,80})\2|(["']?)([\w.-]{1,80})\4:)[ \t]*$/;
 const XML_KEY_VALUE = /\b(?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"[ \t]+value[ \t]*=[ \t]*"([^"]*)"/gi;
+const XML_VALUE_KEY = /\bvalue[ \t]*=[ \t]*"([^"]*)"[ \t]+(?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"/gi;
+/** `<entry key="api.token">…</entry>`: the key or name attribute names the element's text. */
+const XML_NAME_ATTRIBUTE = /[ \t](?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"/;
 const SETTER = /(?:^|[^\w$])([A-Za-z_][\w]*)[ \t]*\([ \t]*(["'])((?:\\.|[^\\"'\n]){1,200})\2[ \t]*(?:\.toCharArray\(\)|\.getBytes\(\)|\.encode\(\))?[ \t]*\)/g;
 /** Calls whose string argument names a credential rather than being one (`getenv("DB_PASSWORD")`, `hash("…")`). */
 const NOT_A_SETTER = /^(?:get|read|load|find|fetch|lookup|has|is|remove|delete|del|contains|validate|check|verify|hash|encrypt|decrypt|encode|decode|require|translate|t|_|__|i18n|gettext|log|print|assert|expect|describe|it|test|error|warn|info|debug|query|select|where|field|column|label|text|placeholder|header|cookie|param|attr|prop|input|env|environ|getenv|secret|secrets|config|setting|settings|vault|keyring|credentials?|by|make|create|generate|parse|format|render|cache|store|emit|on|off|send|post|click|type|fill|press|url|path|file|open)(?:[A-Z_]|$)/;
-const SQL_PASSWORD = /\b(PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+(?:=[ \t]*)?'((?:''|[^'\n]){1,200})'/gi;
-const ARRAY_FLAG = /(["'])(--?[A-Za-z][\w-]{1,40})\1[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\3/g;
+/**
+ * `PASSWORD '…'`, `SET PASSWORD FOR u = '…'`, `IDENTIFIED BY '…'`, `IDENTIFIED WITH plugin BY '…'` and Oracle's
+ * `IDENTIFIED BY "…"` or bare `IDENTIFIED BY word`. `IDENTIFIED … AS '…'` and `BY PASSWORD '…'` give a hash.
+ */
+const SQL_PASSWORD = /\b(PASSWORD(?:[ \t]+FOR[ \t]+[^=;\n]{1,120}?)?|IDENTIFIED(?:[ \t]+WITH[ \t]+['"`]?\w+['"`]?)?[ \t]+(BY|AS))[ \t]+(?:=[ \t]*)?(?:'((?:''|[^'\n]){1,200})'|"([^"\n]{1,200})"|([A-Za-z][\w#$]{3,127})\b)/gi;
+/** `INSERT INTO t (a, api_token) VALUES ('x', '…')`: the columns name the values. */
+const SQL_INSERT = /\binsert[ \t]+into[ \t]+[\w."`\[\]]+[ \t]*\(([^)\n]{1,500})\)[ \t]*values[ \t]*\(/gi;
+/** Redis ACL rules: `user app on >password ~keys:* +@read`. */
+const REDIS_ACL = /^[ \t]*user[ \t]+[^\s>]+[ \t](?:[^\n>]*[ \t])?>([^\s]{1,200})/;
+/** `htpasswd -b[c] file user password`, `htpasswd -nb user password`. */
+const HTPASSWD = /\bhtpasswd[ \t]+((?:-[A-Za-z]+[ \t]+)+)(["']?)([^\s"']+)\2[ \t]+(["']?)([^\s"']+)\4(?:[ \t]+(["']?)([^\s"']+)\6)?/;
+/** Samba tools: `smbclient -U 'user%password'`. */
+const SAMBA_USER = /(?:^|\s)(?:-U|--user)[ \t]+(["']?)([^\s%:"']+)%([^\s"']+)\1/g;
+/** Windows: `net use X: \\srv\share [/user:u] password`, `net user name password /add`, `cmdkey /pass:…`. */
+const NET_USE = /\bnet[ \t]+use[ \t]+(?:[A-Za-z]:[ \t]+|\*[ \t]+)?\\\\\S+((?:[ \t]+\/\S+)*)[ \t]+(["']?)([^\s"'\/*][^\s"']*)\2/i;
+const NET_USER = /\bnet[ \t]+user[ \t]+(["']?)[^\s"'\/]+\1[ \t]+(["']?)([^\s"'\/*][^\s"']*)\2/i;
+/** `vault login <token>`: the token as the only argument. */
+const VAULT_LOGIN = /\bvault[ \t]+login[ \t]+(["']?)([A-Za-z0-9._-]{8,})\1[ \t]*$/;
+/** `rabbitmqctl add_user ops <password>`, `rabbitmqctl change_password ops <password>`. */
+const RABBITMQ_USER = /\brabbitmqctl[ \t]+(?:[^\n]*?[ \t])?(?:add_user|change_password)[ \t]+(["']?)([^\s"']+)\1[ \t]+(["']?)([^\s"']+)\3/;
+/** A literal echoed into a command that reads a password from stdin (`| sudo -S`, `--password-stdin`, `| chpasswd`). */
+const ECHO_PIPE = /\becho[ \t]+(?:-[neE]+[ \t]+)?(["']?)([^\s"'|]{1,200})\1[ \t]*\|[ \t]*([^\n|]{1,300})/;
+/** C and C++: `#define WIFI_PASSWORD "…"`. */
+const C_DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w{0,80})[ \t]+(?:L|u8|u|U)?"((?:\\.|[^\\"\n]){1,300})"/;
+const SLASH_PASS = /(?:^|[ \t])\/(pass|password|pwd)[:=](["']?)([^\s"']+)\2/gi;
+/** Prose: `log in with admin / S3cret`, `the credentials are ops / …`. */
+const LOGIN_PAIR = /\b(?:log[ \t-]?in|sign[ \t-]?in|credentials?)[ \t]+(?:is|are|with|as|using|:)[ \t]+`?([\w.@-]{2,40})`?[ \t]*\/[ \t]*(`|'|"|)([^\s`'"]{3,100})\2/i;
+/** Prose: `the API key is \`…\``, `the database password for staging is …`. */
+const PROSE_IS = /\b(password|passphrase|passwd|api[ _-]?key|token|secret|access[ _]key)[ \t]+(?:for[ \t]+[\w.\-]+(?:[ \t]+[\w.\-]+){0,3}[ \t]+)?(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+|set[ \t]+to[ \t]+)?(`|'|"|)([^\s`'"]{4,200})\2/gi;
+/** Exec arrays: `["redis-cli", "-a", "…"]`, `["--password", "…"]`. */
+const ARRAY_FLAG = /(["'])(--?[A-Za-z][\w-]{0,40})\1[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\3/g;
 /** `requirepass …`, `masterauth …`: a config directive and its value, separated by blanks. */
 const DIRECTIVE = /^[ \t]*([A-Za-z_][\w.-]{1,60})[ \t]+(["']?)([^\s"'=:]{1,200})\2[ \t]*$/;
+const WORDS_DIRECTIVE = /^[ \t]*([A-Za-z_][\w.-]{0,60})[ \t]+([A-Za-z_][\w.-]{0,60})[ \t]+(?:([A-Za-z_][\w.-]{0,60})[ \t]+)?(["']?)([^\s"'=:]{4,200})\4[ \t]*$/;
+const NOT_A_DIRECTIVE = /^(?:ENV|ARG|export|set|local|declare|readonly|unset|echo|return|if|def|let|var|const|function|class|the|a|an|your|my|our|new|no|use|and|or|for|to|is)$/i;
 /** `API key: …`, `Admin password = …`: a label of a few words, as in notes and READMEs. */
-const LABEL = /^[ \t]*(?:[-*#>|][ \t]*)*(?:\*\*)?([A-Za-z][\w]*(?:[ \t][A-Za-z][\w]*){1,3})(?:\*\*)?[ \t]*[:=][ \t]*(["'`]?)([^\s"'`]{1,200})\2[ \t]*$/;
+const LABEL = /^[ \t]*(?:[-*#>|][ \t]*)*(?:\*\*)?([A-Za-z][\w]*(?:[ \t][A-Za-z][\w]*){1,3})(?:\*\*)?[ \t]*[:=](?:\*\*)?[ \t]*(["'`]?)([^\s"'`]{1,200})\2[ \t]*$/;
+/** `**Password:** \`…\``, `**Token**: …`: a bold label of one to four words in Markdown. */
+const BOLD_LABEL = /^[ \t]*(?:[-*>|][ \t]*)*\*\*([A-Za-z][\w]*(?:[ \t][A-Za-z][\w]*){0,3})[ \t]*:?\*\*[ \t]*:?[ \t]*(["'`]?)([^\s"'`]{1,200})\2[ \t]*$/;
 const NOT_A_LABEL = /^(?:export|set|setx|declare|local|readonly|typeset|env|ENV|ARG|const|let|var|val|def|my|our|public|private|protected|static|final|string|int|dim)[ \t]/i;
 const HEADER_FIELD_CALL = /\b(?:setValue|addValue)\([ \t]*(["'])([^"'\n]{1,300})\1[ \t]*,[ \t]*forHTTPHeaderField:[ \t]*(["'])([^"'\n]{1,60})\3/g;
 /** `new PDO(dsn, user, password)`, `mysqli_connect(host, user, password)`: the third string is the password. */
@@ -71,13 +114,25 @@ const KEY_VALUE =
 /** Commands whose password flag is a short one (`mysql -pSECRET`, `sshpass -p SECRET`). */
 const SHORT_FLAG_COMMANDS: [RegExp, RegExp][] = [
   [/\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mariadb|mariadb-dump)\b/i, /(?:^|\s)-p(["']?)([^\s"'-][^\s"']*)\1/g],
-  [/\b(?:sshpass|psexec|psexec64|paexec|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport)\b/i, /(?:^|\s)-p[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
-  [/\b(?:docker|podman|buildah|skopeo|helm|oc|nerdctl)\b[^\n]*\blogin\b/i, /(?:^|\s)(?:-p|--password)[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\b(?:sshpass|psexec|psexec64|paexec|mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|twine)\b/i, /(?:^|\s)-p[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\b(?:docker|podman|buildah|skopeo|helm|oc|nerdctl|az|cf)\b[^\n]*\blogin\b/i, /(?:^|\s)(?:-p|--password)[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\bssh-keygen\b/, /(?:^|\s)-[NP][ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\b(?:sqlcmd|bcp|osql|isql)\b/i, /(?:^|\s)-P[ \t]*(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\bopenssl\b[^\n]*\benc\b/i, /(?:^|\s)-k[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
+  [/\bldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop|url)\b/i, /(?:^|\s)-w[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\bredis-cli\b/i, /(?:^|\s)-a[ \t]+(["']?)([^\s"'-][^\s"']*)\1/g],
   [/\b(?:zip|7z|7za|unzip|unrar|rar)\b/i, /(?:^|\s)-[pP](?:[ \t]+)?(["']?)([^\s"'-][^\s"']*)\1/g],
 ];
 
-const VALUE_WRAPPERS = /(?:^|[^\w])(?:String|SecretStr|Secret|SecureString|Some|from|new|toCharArray|bytes|byte|str|b|Buffer\.from|encode|Sensitive|secret|Password|SecretString)[ \t]*\([ \t]*$/;
+/** The short password flags of SHORT_FLAG_COMMANDS, as they stand in an exec array (`"-a", "…"`). */
+const SHORT_ARRAY_FLAGS: [RegExp, string][] = [
+  [/\bredis-cli\b/i, '-a'],
+  [/\b(?:sshpass|mongo|mongosh|mongodump|mongorestore|twine)\b/i, '-p'],
+  [/\bldap(?:search|modify|add|delete|passwd|whoami)\b/i, '-w'],
+  [/\b(?:docker|podman|helm|oc|az|cf)\b[^\n]*\blogin\b/i, '-p'],
+];
+
+const VALUE_WRAPPERS = /(?:^|[^\w])(?:String|SecretStr|Secret|SecureString|Some|from|new|toCharArray|bytes|byte|str|b|Buffer\.from|encode|Sensitive|secret|Password|SecretString|base64encode|base64_encode|b64encode|btoa|sensitive|nonsensitive)[ \t]*\([ \t]*$/;
 
 const CREDENTIAL_WORD = /pass|pwd|secret|token|key|auth|cred|bearer|sas|jwt|salt|seed|nonce|pin|sig|cookie|session|private|license/i;
 
@@ -155,6 +210,23 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       const at = line.lastIndexOf(password, match.index + match[0].length);
       add({ family: 'cli', name: 'cli user password', value: password, start: at >= 0 ? at : start, end: (at >= 0 ? at : start) + password.length, quoted: true, code: false, implied: 'user:password option', user: match[2]! });
     }
+    if (line.includes('%')) for (const match of line.matchAll(SAMBA_USER)) {
+      const password = match[3]!;
+      const start = match.index + match[0].length - password.length - match[1]!.length;
+      add({ family: 'cli', name: 'cli user password', value: password, start, end: start + password.length, quoted: true, code: false, implied: 'user%password option', user: match[2]! });
+    }
+    if (lower.includes('htpasswd')) {
+      const ht = HTPASSWD.exec(line);
+      // -b takes the password from the command line: the last of file, user, password (-n: no file).
+      if (ht !== null && /^-[A-Za-z]*b/.test(ht[1]!.replace(/[ \t]+-/g, '')) ) {
+        const noFile = /n/.test(ht[1]!);
+        const value = noFile ? ht[5]! : ht[7];
+        if (value !== undefined) {
+          const start = line.lastIndexOf(value, ht.index + ht[0].length);
+          add({ family: 'cli', name: 'htpasswd password', value, start, end: start + value.length, quoted: true, code: false, implied: 'htpasswd -b', user: noFile ? ht[3]! : ht[5]! });
+        }
+      }
+    }
     for (const [command, flag] of SHORT_FLAG_COMMANDS) {
       if (!command.test(line)) continue;
       for (const match of line.matchAll(flag)) {
@@ -173,7 +245,16 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
         continue;
       }
       value = value.replace(/[;,)]+$/, '');
-      add({ family: 'cli', name: option.replace(/^-+/, ''), value, start, end: start + value.length, quoted: match[3] !== '', code: false });
+      // OpenSSL-style sources: `pass:…` is the password itself; `env:`, `file:`, `fd:`, `stdin` name where it is.
+      let at = start;
+      const source = /^(pass|env|file|fd|stdin)(?::|$)/i.exec(value);
+      if (source !== null) {
+        if (source[1]!.toLowerCase() !== 'pass') continue;
+        value = value.slice(5);
+        at += 5;
+        if (value === '') continue;
+      }
+      add({ family: 'cli', name: option.replace(/^-+/, ''), value, start: at, end: at + value.length, quoted: match[3] !== '', code: false });
     }
     if (/securestring/i.test(line)) {
       for (const match of line.matchAll(SECURE_STRING)) {
@@ -182,6 +263,52 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
         if (!/-AsPlainText/i.test(line)) continue;
         add({ family: 'assignment', name: 'secure string', value, start, end: start + value.length, quoted: true, code, implied: 'ConvertTo-SecureString -AsPlainText' });
       }
+    }
+  }
+  if (!code && (line.includes('|') || lower.includes('vault') || lower.includes('rabbitmqctl'))) {
+    const vault = lower.includes('vault') ? VAULT_LOGIN.exec(line) : null;
+    if (vault !== null) {
+      const value = vault[2]!;
+      const start = vault.index + vault[0].lastIndexOf(value);
+      add({ family: 'cli', name: 'vault token', value, start, end: start + value.length, quoted: true, code: false, implied: 'vault login <token>' });
+    }
+    const rabbit = lower.includes('rabbitmqctl') ? RABBITMQ_USER.exec(line) : null;
+    if (rabbit !== null) {
+      const value = rabbit[4]!;
+      const start = rabbit.index + rabbit[0].length - value.length - rabbit[3]!.length;
+      add({ family: 'cli', name: 'rabbitmq password', value, start, end: start + value.length, quoted: true, code: false, implied: 'rabbitmqctl add_user', user: rabbit[2]! });
+    }
+    const echo = line.includes('|') ? ECHO_PIPE.exec(line) : null;
+    if (echo !== null && /^(?:sudo\b[^\n]*[ \t]-[A-Za-z]*S\b|[^\n]*--password-stdin\b|(?:sudo[ \t]+)?chpasswd\b|(?:sudo[ \t]+)?passwd\b[^\n]*--stdin\b)/.test(echo[3]!)) {
+      let value = echo[2]!;
+      let start = echo.index + echo[0].indexOf(value);
+      // chpasswd reads `user:password`.
+      if (/chpasswd/.test(echo[3]!) && value.includes(':')) {
+        start += value.indexOf(':') + 1;
+        value = value.slice(value.indexOf(':') + 1);
+      }
+      add({ family: 'cli', name: 'password on stdin', value, start, end: start + value.length, quoted: true, code: false, implied: 'echo … | a command reading a password' });
+    }
+  }
+  if (line.includes('#') && lower.includes('define')) {
+    const define = C_DEFINE.exec(line);
+    if (define !== null && CREDENTIAL_WORD.test(define[1]!)) {
+      const raw = define[2]!;
+      const start = define.index + define[0].length - raw.length - 1;
+      add({ family: 'assignment', name: define[1]!, value: unescape(raw), start, end: start + raw.length, quoted: true, code });
+    }
+  }
+  if (line.includes('/') && (lower.includes('net ') || lower.includes('/p'))) {
+    const net = NET_USE.exec(line) ?? NET_USER.exec(line);
+    if (net !== null) {
+      const value = net[3]!;
+      const start = net.index + net[0].length - value.length - net[2]!.length;
+      add({ family: 'cli', name: 'net password', value, start, end: start + value.length, quoted: true, code: false, implied: net[0].toLowerCase().includes('use') ? 'net use password' : 'net user password' });
+    }
+    for (const match of line.matchAll(SLASH_PASS)) {
+      const value = match[3]!;
+      const start = match.index + match[0].length - value.length - match[2]!.length;
+      add({ family: 'cli', name: match[1]!, value, start, end: start + value.length, quoted: true, code: false });
     }
   }
   if (quote && line.includes(',') && (line.includes('(') || line.includes('{') || line.includes('['))) {
@@ -209,12 +336,39 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
   }
   if (line.includes('</')) {
     for (const match of line.matchAll(XML_ELEMENT)) {
-      const name = match[1]!;
-      if (!CREDENTIAL_WORD.test(name)) continue;
+      let name = match[1]!;
+      if (!CREDENTIAL_WORD.test(name)) {
+        const attribute = XML_NAME_ATTRIBUTE.exec(match[0].slice(0, match[0].indexOf('>')));
+        if (attribute === null || !CREDENTIAL_WORD.test(attribute[1]!)) continue;
+        name = attribute[1]!;
+      }
       const raw = match[2]!;
       const value = raw.trim();
       const start = match.index + match[0].indexOf('>') + 1 + raw.indexOf(value);
       add({ family: 'assignment', name, value, start, end: start + value.length, quoted: true, code: false });
+    }
+  }
+  if (quote && lower.includes('value') && line.includes(',')) {
+    for (const match of line.matchAll(NAME_VALUE_PAIR)) {
+      const name = match[2]!;
+      if (!CREDENTIAL_WORD.test(name)) continue;
+      const value = match[4]!;
+      const start = match.index + match[0].length - value.length - 1;
+      add({ family: 'assignment', name, value, start, end: start + value.length, quoted: true, code });
+      claimed.push([match.index, match.index + match[0].length]);
+    }
+  }
+  if (!code && context.previousLine !== undefined && lower.includes('value:')) {
+    const yaml = YAML_VALUE.exec(line);
+    const before = yaml === null ? null : YAML_NAME_BEFORE.exec(context.previousLine());
+    // The name's line is the list item (`- name:` at the same indent or its dash) or the parent key (less indent).
+    if (yaml !== null && before !== null && before[1]!.length <= yaml[1]!.length) {
+      const name = before[3] ?? before[5]!;
+      if (CREDENTIAL_WORD.test(name)) {
+        const value = yaml[3]!;
+        const start = line.lastIndexOf(value);
+        add({ family: 'env', name, value, start, end: start + value.length, quoted: yaml[2] !== '', code: false });
+      }
     }
   }
   if (lower.includes('value') && line.includes('="')) {
@@ -227,12 +381,35 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       // The key="…" half names the value; it is not a value of its own.
       claimed.push([match.index, match.index + match[0].length]);
     }
+    for (const match of line.matchAll(XML_VALUE_KEY)) {
+      const name = match[2]!;
+      if (!CREDENTIAL_WORD.test(name)) continue;
+      const value = match[1]!;
+      const start = match.index + match[0].indexOf('"') + 1;
+      add({ family: CONNECTION_KEYS.test(value) ? 'connection-string' : 'assignment', name, value, start, end: start + value.length, quoted: true, code: false });
+      claimed.push([match.index, match.index + match[0].length]);
+    }
   }
-  if (line.includes("'") && (lower.includes('password') || lower.includes('identified'))) {
+  const identified = lower.includes('identified');
+  if ((quote || identified) && (identified || lower.includes('password'))) {
     for (const match of line.matchAll(SQL_PASSWORD)) {
-      const raw = match[2]!;
-      const start = match.index + match[0].length - raw.length - 1;
-      add({ family: 'assignment', name: 'password', value: raw.replace(/''/g, "'"), start, end: start + raw.length, quoted: true, code: false });
+      const by = match[2]?.toUpperCase();
+      // `IDENTIFIED … AS '…'` and `IDENTIFIED BY PASSWORD '…'` (MySQL) give the stored hash, not the password.
+      if (by === 'AS' || (by === undefined && /\bBY[ \t]+$/i.test(line.slice(0, match.index)))) continue;
+      const bare = match[5];
+      if (bare !== undefined && (by !== 'BY' || /^(?:password|random|values|externally|globally)$/i.test(bare))) continue;
+      const raw = match[3] ?? match[4] ?? bare!;
+      const start = match.index + match[0].length - raw.length - (bare === undefined ? 1 : 0);
+      add({ family: 'assignment', name: 'password', value: raw.replace(/''/g, "'"), start, end: start + raw.length, quoted: bare === undefined, code: false, ...(bare === undefined ? {} : { implied: 'IDENTIFIED BY' }) });
+    }
+  }
+  if (quote && lower.includes('insert') && lower.includes('values')) extractInsert(line, add);
+  if (!code && line.includes('>') && lower.includes('user')) {
+    const acl = REDIS_ACL.exec(line);
+    if (acl !== null) {
+      const value = acl[1]!;
+      const start = acl.index + acl[0].length - value.length;
+      add({ family: 'env', name: 'redis acl password', value, start, end: start + value.length, quoted: true, code: false, implied: 'Redis ACL >password' });
     }
   }
   if (quote && line.includes('(') && line.includes(',')) {
@@ -250,10 +427,11 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
   }
   if (quote && line.includes('-') && line.includes(',')) {
     for (const match of line.matchAll(ARRAY_FLAG)) {
-      if (!CREDENTIAL_WORD.test(match[2]!)) continue;
+      const flag = match[2]!;
+      if (flag.length === 2 ? !SHORT_ARRAY_FLAGS.some(([command, short]) => short === flag && command.test(line)) : !CREDENTIAL_WORD.test(flag)) continue;
       const value = match[4]!;
       const start = match.index + match[0].length - value.length - 1;
-      add({ family: 'cli', name: match[2]!.replace(/^-+/, ''), value, start, end: start + value.length, quoted: true, code: false });
+      add({ family: 'cli', name: flag.replace(/^-+/, ''), value, start, end: start + value.length, quoted: true, code: false, ...(flag.length === 2 ? { implied: 'password flag of a command' } : {}) });
     }
   }
   const docker = DOCKER_ENV.exec(line);
@@ -263,7 +441,7 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
     add({ family: 'env', name: docker[1]!, value, start, end: start + value.length, quoted: docker[2] !== '', code: false });
   }
   if (!code) {
-    const label = LABEL.exec(line);
+    const label = LABEL.exec(line) ?? (line.includes('**') ? BOLD_LABEL.exec(line) : null);
     if (label !== null && CREDENTIAL_WORD.test(label[1]!) && !NOT_A_LABEL.test(label[1]!)) {
       const value = label[3]!;
       const start = line.lastIndexOf(value);
@@ -273,18 +451,107 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
   extractKeyValues(line, context, add, isClaimed);
   if (!code) {
     const directive = DIRECTIVE.exec(line);
-    if (directive !== null && CREDENTIAL_WORD.test(directive[1]!) && !/^(?:ENV|ARG|export|set|local|declare|readonly|unset|echo|return|if|def|let|var|const|function|class)$/i.test(directive[1]!)) {
+    if (directive !== null && CREDENTIAL_WORD.test(directive[1]!) && !NOT_A_DIRECTIVE.test(directive[1]!)) {
       const value = directive[3]!;
       const start = line.lastIndexOf(value);
       add({ family: 'assignment', name: directive[1]!, value, start, end: start + value.length, quoted: directive[2] !== '', code: false });
+    } else if (directive === null && !line.includes('=') && !line.includes(':')) {
+      // `sentinel auth-pass mymaster …`, `sentinel sentinel-pass …`: a directive of three or four words whose
+      // first or second names a credential; the last is the value, and must hold a digit and a letter.
+      const words = WORDS_DIRECTIVE.exec(line);
+      if (words !== null) {
+        const parts = [words[1], words[2], words[3]];
+        const at = parts.findIndex((part, index) => part !== undefined && index < 2 && CREDENTIAL_WORD.test(part) && /^[A-Za-z_][\w.-]*$/.test(part));
+        const value = words[5]!;
+        if (at !== -1 && parts.filter((part) => part !== undefined).length >= 2 && !NOT_A_DIRECTIVE.test(parts[at]!) && !NOT_A_DIRECTIVE.test(words[1]!) && /\d/.test(value) && /[A-Za-z]/.test(value)) {
+          const start = line.lastIndexOf(value);
+          add({ family: 'assignment', name: parts[at]!, value, start, end: start + value.length, quoted: words[4] !== '', code: false });
+        }
+      }
+    }
+    if (line.includes('/')) {
+      const pair = LOGIN_PAIR.exec(line);
+      const value = pair === null ? '' : pair[3]!.replace(/[.,;:!?)]+$/, '');
+      // `sign in with Google / GitHub`: two names; a password holds a digit or a symbol.
+      if (pair !== null && /[\d!@#$%^&*_+=?~-]/.test(value)) {
+        const start = pair.index + pair[0].length - pair[3]!.length - pair[2]!.length;
+        add({ family: 'assignment', name: 'login password', value, start, end: start + value.length, quoted: pair[2] !== '', code: false, implied: 'user / password in prose', user: pair[1]! });
+      }
+    }
+    if (/ (?:is|was) /.test(line)) for (const match of line.matchAll(PROSE_IS)) {
+      const quoted = match[2] !== '';
+      const value = match[3]!.replace(/[.,;:!?)]+$/, '');
+      // A bare word in a sentence is a word: only a quoted value or one with a digit reads as the secret.
+      if (!quoted && !/\d/.test(value)) continue;
+      const start = match.index + match[0].length - match[3]!.length - (quoted ? 1 : 0);
+      add({ family: 'assignment', name: match[1]!, value, start, end: start + value.length, quoted, code: false });
     }
   }
   return out;
 }
 
+/**
+ * `INSERT INTO t (name, api_token) VALUES ('exporter', '…'), (…)`: each quoted value is paired with its
+ * column, and the credential-named columns are candidates. Bare values (NULL, numbers, calls, parameters)
+ * are skipped.
+ */
+function extractInsert(line: string, add: (candidate: RawCandidate) => void): void {
+  SQL_INSERT.lastIndex = 0;
+  for (let match = SQL_INSERT.exec(line); match !== null; match = SQL_INSERT.exec(line)) {
+    const columns = match[1]!.split(',').map((column) => column.trim().replace(/^["`[]|["`\]]$/g, ''));
+    if (!columns.some((column) => CREDENTIAL_WORD.test(column))) continue;
+    let i = match.index + match[0].length;
+    let rows = 0;
+    for (;;) {
+      let column = 0;
+      for (;;) {
+        while (line[i] === ' ' || line[i] === '\t') i++;
+        if (line[i] === "'") {
+          let j = i + 1;
+          while (j < line.length && !(line[j] === "'" && line[j + 1] !== "'")) j += line[j] === "'" ? 2 : 1;
+          if (j >= line.length) return;
+          const name = columns[column];
+          if (name !== undefined && CREDENTIAL_WORD.test(name)) {
+            add({ family: 'assignment', name, value: line.slice(i + 1, j).replace(/''/g, "'"), start: i + 1, end: j, quoted: true, code: false });
+          }
+          i = j + 1;
+        } else {
+          // A bare value: up to the next comma or the row's end, over any parentheses of a call.
+          let depth = 0;
+          while (i < line.length && (depth > 0 || (line[i] !== ',' && line[i] !== ')'))) {
+            if (line[i] === '(') depth++;
+            else if (line[i] === ')') depth--;
+            else if (line[i] === "'") {
+              i++;
+              while (i < line.length && line[i] !== "'") i++;
+            }
+            i++;
+          }
+        }
+        while (line[i] === ' ' || line[i] === '\t') i++;
+        if (line[i] === ',') {
+          i++;
+          column++;
+          continue;
+        }
+        break;
+      }
+      if (line[i] !== ')' || ++rows >= 50) return;
+      i++;
+      while (line[i] === ' ' || line[i] === '\t') i++;
+      if (line[i] !== ',') return;
+      i++;
+      while (line[i] === ' ' || line[i] === '\t') i++;
+      if (line[i] !== '(') return;
+      i++;
+    }
+  }
+}
+
 const SIGNATURE = /\b(?:function|def|fn|func|fun|sub)\b[^=()]*\([^)]*$/;
 const CONNECTION_KEYS = /(?:^|;)[ \t]*(?:server|data source|host|uid|user id|user|database|initial catalog|provider|driver|dsn|port|account(?:name|key))[ \t]*=/i;
 
+const TYPE_ANNOTATION = /&?(?:'[a-z_]+[ \t]+)?(?:mut[ \t]+)?[A-Za-z_][\w:.]*(?:<[\w:<>, &'?]{0,60}>)?(?:\[\])?\??[ \t]*=(?![=>])[ \t]*/y;
 const CREDENTIAL_WORD_G = new RegExp(CREDENTIAL_WORD.source, 'gi');
 const NAME_CHAR = /[\w.\-$@]/;
 
@@ -318,6 +585,8 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     const [whole, open, rawName, close, operator] = match as unknown as [string, string, string, string, string];
     const nameStart = match.index + open.length;
     const before = line[match.index - 1] ?? '';
+    // `set /p NAME=Prompt text:` (Windows batch): what follows the = is the prompt, not a value.
+    if ((before === ' ' || before === '\t') && /\/p[ \t]+$/i.test(line.slice(Math.max(0, match.index - 8), match.index)) && /\bset[ \t]+\/p[ \t]+$/i.test(line.slice(0, match.index))) continue;
     if (/[\w.\-$@]/.test(before) && open === '') continue;
     // `cond ? 'a' : 'b'`: a ternary, not a key and its value.
     if (operator === ':' && /\?[ \t]*$/.test(line.slice(0, match.index))) continue;
@@ -325,6 +594,12 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     if (!CREDENTIAL_WORD.test(rawName)) continue;
     if (operator === ':' && open === '' && /^(?:https?|ftp|wss?|s3|file|mailto|jdbc|redis|postgres|mysql|mongodb)$/i.test(rawName)) continue;
     let valueAt = match.index + whole.length;
+    // `API_KEY: &'static str = "…"`, `token: Option<String> = …`: a type annotation before the value (code).
+    if (code && operator === ':' && (line[valueAt] === '&' || /[A-Za-z_]/.test(line[valueAt] ?? ''))) {
+      TYPE_ANNOTATION.lastIndex = valueAt;
+      const annotation = TYPE_ANNOTATION.exec(line);
+      if (annotation !== null) valueAt += annotation[0].length;
+    }
     let value = parseValue(line, valueAt, code);
     // `password: string = "…"` (TypeScript), `password: str = "…"` (Python): skip the type annotation.
     if (value !== undefined && !value.quoted && operator === ':' && /^[ \t]*=(?![=>])/.test(line.slice(value.end))) {
@@ -343,8 +618,16 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     const insideString = !value.quoted && enclosing !== '';
     // `"How close the part must be to the secret: …"`: a sentence in a string, not a key and its value.
     if (enclosing !== '' && !value.quoted && isProseBefore(line, match.index, enclosing)) continue;
-    // `secret: parts harmless alone`: a word followed by more words is a sentence, not a value.
-    if (!value.quoted && (operator === ':' || enclosing !== '') && /^[ \t]+[A-Za-z(]/.test(line.slice(value.end))) continue;
+    // `secret: parts harmless alone`: a word followed by more words is a sentence, not a value; but in
+    // `"host=db user=app password=… dbname=x"` (libpq) the next word is the next key.
+    const followed = !value.quoted && (line[value.end] === ' ' || line[value.end] === '\t');
+    const rest = followed ? line.slice(value.end) : '';
+    if (followed && (operator === ':' || enclosing !== '') && /^[ \t]+[A-Za-z(]/.test(rest) && !/^[ \t]+[A-Za-z_]\w*=/.test(rest)) continue;
+    // INI and .properties: an unquoted value runs to the end of the line (`passphrase = harbour Lights 7`).
+    if (followed && operator === '=' && context.syntax === 'config' && enclosing === '' && /^[ \t]+[^\s#;=]/.test(rest) && !/[=#;]/.test(rest)) {
+      const end = value.end + rest.trimEnd().length;
+      value = { text: line.slice(value.start, end), start: value.start, end, quoted: false };
+    }
     let family: Family = 'assignment';
     const upperSnake = /^[A-Z][A-Z0-9_]*$/.test(name.replace(/^(?:export|set)\s+/, ''));
     if (/;/.test(line) && /^(?:password|pwd|pass|passwd)$/i.test(name) && operator === '=' && (CONNECTION_KEYS.test(line) || insideString)) family = 'connection-string';
@@ -425,7 +708,7 @@ function parseValue(line: string, at: number, code: boolean): ParsedValue | unde
   if (j === i) return undefined;
   // A bare word followed by `(`, `.`, `[`: an expression, whatever syntax.
   let text = line.slice(i, j);
-  if (line[j] === '(' || /^[ \t]*(?:\+|\|\||\?\?|&&|\?[^?])/.test(line.slice(j, j + 4))) text = `${text}()`;
+  if (line[j] === '(' || text.endsWith('[') || /^[ \t]*(?:\+|\|\||\?\?|&&|\?[^?])/.test(line.slice(j, j + 4))) text = `${text}()`;
   text = text.replace(/,$/, '');
   return { text, start: i, end: i + text.replace(/\(\)$/, '').length, quoted: false };
 }

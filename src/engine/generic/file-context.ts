@@ -22,6 +22,8 @@ const DOC = new Set(['md', 'markdown', 'rst', 'txt', 'adoc', 'asciidoc', 'html',
 const TEST_DIR = /(?:^|\/)(?:tests?|__tests__|spec|specs|testing|testdata|test-data|test_data|fixtures?|__fixtures__|mocks?|__mocks__|stubs?|fakes?|e2e|integration-tests?)(?:\/|$)/i;
 const TEST_FILE = /(?:^|[/._-])(?:test|tests|spec|mock|mocks|fake|fixture|stub)(?:[._-][^/]*)?\.[\w]+$|_test\.go$|Tests?\.(?:java|kt|cs|swift|scala)$/i;
 const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|docs?|documentation|tutorials?|templates?)(?:\/|$)/i;
+/** Translations: `password: Passwort` there is a label in another language, never a credential. */
+const LOCALE_PATH = /(?:^|\/)(?:locales?|i18n|l10n|lang|langs|languages|translations?)\/|(?:^|\/)(?:messages|strings|resources|translations?)(?:[._-][a-z]{2}(?:[_-][a-z]{2,4})?)?\.(?:properties|json|ya?ml|xml|resx|strings)$|\.(?:po|pot|xliff|xlf|strings|stringsdict)$/i;
 const EXAMPLE_FILE = /\.(?:example|sample|template|tmpl|dist|default|defaults|skel|orig)(?:\.[\w]+)?$|(?:^|[/._-])(?:example|sample|template)(?:[._-][^/]*)?$/i;
 
 /** A history holds a few thousand paths over a hundred thousand blobs: each path is read once. */
@@ -64,6 +66,10 @@ function readContext(path: string): FileContext {
   } else if (EXAMPLE_DIR.test(lower)) {
     score -= 0.15;
     signals.push('example or docs folder');
+  }
+  if (LOCALE_PATH.test(lower)) {
+    score -= 0.3;
+    signals.push('translation file');
   }
   if (syntax === 'doc') {
     score -= 0.1;

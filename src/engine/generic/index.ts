@@ -159,7 +159,12 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
   const scoreLine = (start: number, end: number) => {
     const line = data.toString('utf8', start, end);
     const ascii = line.length === end - start;
-    for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret })) {
+    const previousLine = () => {
+      if (start === 0) return '';
+      const from = data.lastIndexOf(10, start - 2) + 1;
+      return data.toString('utf8', Math.max(from, start - 1024), start - 1).replace(/\r$/, '');
+    };
+    for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret, previousLine })) {
       const rule = scorer.ruleOf.get(candidate.family);
       if (rule === undefined) continue;
       const byteStart = start + (ascii ? candidate.start : Buffer.byteLength(line.slice(0, candidate.start)));

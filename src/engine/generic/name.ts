@@ -24,7 +24,7 @@ const STRONG = new Set([
   'authtoken', 'apitoken', 'refreshtoken', 'sessiontoken', 'bearertoken', 'pw', 'pswd', 'psw', 'passw', 'dbpass',
   'dbpassword', 'rootpassword', 'adminpassword', 'userpassword', 'mysqlpassword', 'pgpassword', 'pgpass', 'apisecret',
   'appsecret', 'clientkey', 'apikeys', 'secretaccesskey', 'webhooksecret', 'sharedsecret', 'hmackey', 'authkey',
-  'licensekey', 'connectionstring', 'subscriptionkey', 'xapikey', 'encryption', 'secure',
+  'licensekey', 'connectionstring', 'subscriptionkey', 'xapikey', 'encryption', 'secure', 'passin', 'passout',
 ]);
 
 /** Two adjacent words that together are strong: `api key`, `private key`, `access key`, `client secret`. */
@@ -51,7 +51,7 @@ const LOWERING = new Set([
   'docs', 'api_version', 'level', 'bits', 'keyring', 'keychain', 'alias', 'pair', 'question', 'answer', 'salt_rounds',
   'rounds', 'iterations', 'cost', 'chars', 'characters', 'complexity', 'auto', 'empty', 'null', 'none', 'default',
   'model', 'backend', 'backends', 'handler', 'module', 'plugin', 'strategy', 'service', 'engine', 'driver', 'adapter',
-  'middleware', 'view', 'views', 'form', 'serializer', 'factory', 'cache', 'sort', 'partition', 'foreign', 'primary',
+  'middleware', 'maps', 'view', 'views', 'form', 'serializer', 'factory', 'cache', 'sort', 'partition', 'foreign', 'primary',
   'idempotency', 'object', 'lookup', 'dedup', 'hotkey', 'shortcut', 'keyboard', 'press', 'map', 'composite', 'unique',
   'column', 'row', 'storage', 'class', 'classes', 'component', 'context', 'state', 'status', 'event', 'events', 'store',
 ]);
@@ -69,7 +69,7 @@ export function splitName(name: string): string[] {
 }
 
 /** Lowering words that count even before the strong word (`public_key`, `min_password_length`). */
-const LOWERING_BEFORE = new Set(['public', 'pub', 'placeholder', 'min', 'max', 'minimum', 'maximum', 'hashed', 'encrypted', 'encoded', 'hash', 'regex', 'invalid', 'wrong', 'bad', 'forgot', 'reset', 'confirm', 'new', 'old', 'show', 'toggle', 'hide', 'display', 'validate', 'check', 'generate', 'random', 'kid']);
+const LOWERING_BEFORE = new Set(['existing', 'public', 'pub', 'placeholder', 'min', 'max', 'minimum', 'maximum', 'hashed', 'encrypted', 'encoded', 'hash', 'regex', 'invalid', 'wrong', 'bad', 'forgot', 'reset', 'confirm', 'new', 'old', 'show', 'toggle', 'hide', 'display', 'validate', 'check', 'generate', 'random', 'kid']);
 /** Words of test data: they lower a little wherever they stand. */
 const TESTISH = new Set(['test', 'tests', 'example', 'sample', 'mock', 'fake', 'dummy', 'demo', 'stub', 'fixture']);
 

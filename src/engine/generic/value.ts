@@ -48,6 +48,10 @@ const REFERENCE = /process\.env|os\.environ|getenv|environ\.get|System\.getenv|E
 
 const HASH_FORMAT = /^\$(?:2[abxy]?|argon2(?:id|i|d)?|5|6|1|pbkdf2(?:-sha\d+)?|scrypt|y|apr1)\$|^(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|sha1|md5|scrypt)\$|^\{(?:SSHA|SHA|SSHA256|SSHA512|CRYPT|MD5|SMD5|PBKDF2)\}/i;
 
+/** What a server stores instead of the password: SCRAM verifiers, MySQL native and PostgreSQL md5 hashes. */
+const VERIFIER = /^SCRAM-SHA-(?:1|256)\$\d+:|^\*[0-9A-F]{40}$|^md5[0-9a-f]{32}$/;
+/** Algorithm and method names: `password_encryption = scram-sha-256`, `alg: HS256`. */
+const ALGORITHM = /^(?:scram-)?sha-?(?:1|224|256|384|512)$|^aes-?(?:128|192|256)(?:-[a-z]{3})?$|^(?:hs|rs|es|ps)(?:256|384|512)$|^(?:bcrypt|argon2(?:id|i|d)?|pbkdf2(?:-sha\d+)?|scrypt|md5|plain|cleartext|ntlm|kerberos|gssapi|ldap|oauth2?|saml|oidc)$/i;
 const NUMBER = /^[-+]?(?:\d+(?:[._]\d+)*|0x[0-9a-f]+)(?:e[-+]?\d+)?$/i;
 const VERSION = /^(?:[\^~]|[<>]=?|==?)?v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$|^\d{1,2}\/\d{1,2}\/\d{2,4}$/;
@@ -55,14 +59,16 @@ const DURATION = /^\d+(?:\.\d+)?\s*(?:ms|s|sec|secs|m|min|mins|h|hr|hrs|d|days?|
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX = /^[0-9a-f]{16,}$/i;
 /** A file path or a URL without userinfo: where a secret is, not the secret. */
-const PATHLIKE = /^(?:~|\.{1,2})?\/[\w.\-/]*$|^[a-zA-Z]:\\|^[\w.-]+\/[\w.-]+\/[\w./-]*$|\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|conf|cfg|ini|properties|xml|toml|gpg|asc|der|keystore|secret|pass|pwd)$|^[a-z][a-z0-9+.-]*:\/\/[^@\s]*$|^file:/i;
+const PATHLIKE = /^(?:~|\.{1,2})?\/[\w.\-/]*$|^[a-zA-Z]:\\|^[\w.-]+\/[\w.-]+\/[\w./-]*$|\.(?:pem|key|crt|cer|p12|pfx|jks|json|ya?ml|txt|env|conf|cfg|ini|properties|xml|toml|gpg|asc|der|keystore|secret|pass|pwd|so|dll|dylib|jar|sh|py|js|log|db|sqlite|sock|pid|lock)$|^[a-z][a-z0-9+.-]*:\/\/[^@\s]*$|^file:|^[a-z][a-z0-9_-]*:~?\/[\w.\-/]*$/i;
+/** Words of sentences, never of a passphrase someone chose: `Keep this secret safe 24/7`, `Passwords do not match`. */
+const STOPWORDS = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'is', 'are', 'be', 'to', 'of', 'in', 'on', 'for', 'and', 'or', 'not', 'do', 'does', 'your', 'you', 'we', 'it', 'with', 'from', 'at', 'by', 'must', 'should', 'will', 'can', 'cannot', 'please', 'here', 'there', 'under', 'into', 'if', 'when', 'max', 'min']);
 /** An identifier in code: `dbPassword`, `settings.password`, `PASSWORD_KEY`. */
 const IDENTIFIER = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->|\?\.)[A-Za-z_$][\w$]*)*(?:\[[^\]]*\])?$/;
 const SENTENCE = /^[A-Za-z][a-z']*(?: [A-Za-z][a-z'.,!?:]*){2,}$/;
 /** `accounts.User`, `auth.token`, `random_password.master.result`: names, not secrets. */
 const DOTTED_NAME = /^[A-Za-z_][A-Za-z_-]*(?:\.[A-Za-z_][A-Za-z_-]*)+$/;
 /** `db_password`, `rw_password`, `API_TOKEN`: a value that is itself a credential's name. */
-const NAMES_A_CREDENTIAL = /^[a-z]+(?:_[a-z]+)*_(?:password|passwd|pass|pwd|secret|token|key)$|^(?:password|secret|token|key)_[a-z]+(?:_[a-z]+)*$|^[A-Z]+(?:_[A-Z]+)*_(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|KEY)$/;
+const NAMES_A_CREDENTIAL = /^[a-z]+(?:[_-][a-z]+)*[_-](?:password|passwd|pass|pwd|secret|secrets|token|key|auth|credentials?|creds)$|^(?:password|secret|token|key)_[a-z]+(?:_[a-z]+)*$|^[A-Z]+(?:_[A-Z]+)*_(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|KEY)$/;
 const CREDENTIAL_OR_TEST_WORD = /test|pass(?:word)?|secret|token|passwd|qwerty|letmein|admin|demo|sample|default/i;
 /** Words of code and config that are values of settings, not credentials (`token = "refresh"`). */
 const COMMON_WORDS = new Set(
@@ -112,6 +118,12 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (PATHLIKE.test(trimmed)) return no('path or URL (where a secret is, not the secret)');
   if (SENTENCE.test(trimmed)) return no('prose');
   if (/\s/.test(trimmed) && trimmed.split(/\s+/).length > 3 && !/\d/.test(trimmed)) return no('several words: prose or a command');
+  if (VERIFIER.test(trimmed)) return no('stored password verifier (a hash), not the password');
+  if (ALGORITHM.test(trimmed)) return no('algorithm or method name');
+  if (!context.quoted && /^0x[0-9a-f]+$/i.test(trimmed)) return no('hex literal');
+  if (/^[A-Za-z][a-z]*(?: [A-Za-z][a-z]*)+$/.test(trimmed) && !/[A-Z]/.test(trimmed.slice(1))) return no('words: a label or prose');
+  if (/[^\x00-\x7f]/.test(trimmed) && /^[\p{L}\p{M}' -]+$/u.test(trimmed)) return no('words in letters only (another language)');
+  if (trimmed.includes(' ') && trimmed.split(/\s+/).some((word) => STOPWORDS.has(word.toLowerCase().replace(/^\W+|\W+$/g, '')))) return no('a sentence (holds words of prose)');
   if (HASH_FORMAT.test(trimmed)) {
     if (context.saysHash) return no('hash format under a hash name');
     signals.push('known hash format');
