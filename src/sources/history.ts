@@ -91,7 +91,12 @@ export function gitHistorySource(repo: Repository, revArgs: string[] | undefined
     root: repo.root ?? repo.cwd,
     chunks: (context) => (revArgs === undefined ? none() : blobBatches(repo, revArgs, options.progress, context, archives)),
     findingsAhead: () => {
-      if (revArgs !== undefined) recording ??= recordRawLog(repo.cwd, revArgs);
+      if (revArgs === undefined || recording !== undefined) return;
+      try {
+        recording = recordRawLog(repo.cwd, revArgs);
+      } catch {
+        // No temporary file (a read-only or full temp folder): attribution runs its pass afterwards instead.
+      }
     },
     attribute: (findings, context) =>
       revArgs === undefined ? Promise.resolve([...findings]) : incidentsOf(repo.cwd, revArgs, findings, options.maxOccurrences, context, archives, recording),

@@ -63,6 +63,19 @@ describe('history incidents: one finding per secret', () => {
     expect(runCli(['scan', '--history', repo]).stdout).toMatch(new RegExp(`removed {5}from main by commit ${removed.slice(0, 12)} .*: remove the key`));
   });
 
+  it('without a usable temporary folder the attribution pass runs after the scan instead, with the same incident', () => {
+    const repo = makeRepo();
+    commit(repo, 'readme', { 'README.md': '# app\n' });
+    const added = commit(repo, 'add key', { 'deploy.env': configWith(fakeKey(2), 1) });
+    commit(repo, 'edit', { 'deploy.env': configWith(fakeKey(2), 2) });
+    const usual = scanJson(['--history', repo]).report.findings;
+    const result = runCli(['scan', '--history', repo, '--format', 'json'], { env: { TMPDIR: join(tempDir(), 'does-not-exist') } });
+    expect(result.status).toBe(1);
+    const findings = (JSON.parse(result.stdout) as { findings: unknown[] }).findings;
+    expect(findings).toEqual(usual);
+    expect(findings).toEqual([expect.objectContaining({ introduced: expect.objectContaining({ commit: expect.objectContaining({ sha: added }) }), occurrenceCount: 2, status: 'present' })]);
+  });
+
   it('a key that arrived on a branch and was merged names the branch commit, not the merge', () => {
     const repo = makeRepo();
     commit(repo, 'base', { 'README.md': '# app\n' });
