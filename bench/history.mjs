@@ -16,6 +16,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// xorshift32 (the same repository on every machine), shared with the working-tree corpus.
+import { rng } from './corpus.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const benchDir = join(root, '.bench');
@@ -32,16 +34,6 @@ function git(cwd, args, options = {}) {
   return result.stdout;
 }
 
-/** xorshift32: the same repository on every machine. */
-function rng(seed) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const WORDS = 'const let value result config client request response handler error data items index count user token name path options return await async function export import from default new this if else for while'.split(' ');

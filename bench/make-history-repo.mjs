@@ -10,6 +10,8 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+// xorshift32 (the same repository on every machine), shared with the working-tree corpus.
+import { rng } from './corpus.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -21,16 +23,6 @@ const TARGET_BYTES = option('gb', 2) * 1024 ** 3;
 const COMMITS = option('commits', 50_000);
 const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
-/** xorshift32: the same repository on every machine. */
-function rng(seed) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
 const random = rng(0x6b657977);
 const pick = (list) => list[Math.floor(random() * list.length)];
 const int = (n) => Math.floor(random() * n);

@@ -55,15 +55,21 @@ export function recordOutput(args: readonly string[], result: { stdout: string; 
 
 /** A GitHub-style token with a valid CRC32 checksum, made fresh at test time (never committed). */
 export function fakeChecksummedToken(prefix: string, bodyLength = 30, seed = Math.floor(Math.random() * 1e9)): string {
-  let state = seed >>> 0 || 1;
+  const next = xorshift32(seed);
   let body = '';
-  for (let i = 0; i < bodyLength; i++) {
+  for (let i = 0; i < bodyLength; i++) body += BASE62_ALPHABET[next() % 62];
+  return prefix + body + crc32Base62(body);
+}
+
+/** xorshift32: the same unsigned 32-bit numbers for the same seed, so a failing case can be replayed. */
+export function xorshift32(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
     state ^= state << 13;
     state ^= state >>> 17;
     state ^= state << 5;
-    body += BASE62_ALPHABET[(state >>> 0) % 62];
-  }
-  return prefix + body + crc32Base62(body);
+    return state >>> 0;
+  };
 }
 
 /** The same token with its checksum broken in the last character. */

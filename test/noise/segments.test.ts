@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { forEachEncodedSegment } from '../../src/matcher/filters.js';
+import { xorshift32 } from '../helpers.js';
 
 /** The definition the fast search must keep: every maximal run of 20+ base64/hex characters holding a digit, padding included. */
 function referenceBase64Runs(text: string): string[] {
@@ -29,17 +30,6 @@ function percentRuns(text: string): string[] {
   return runs;
 }
 
-/** xorshift32, so a failure names a reproducible case. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
-
 describe('encoded segment search', () => {
   it('finds runs at the edges: exactly 20 characters, 19, no digit, padding, a run right after padding', () => {
     const twenty = 'aB3dEfGhIjKlMnOpQrSt';
@@ -52,7 +42,8 @@ describe('encoded segment search', () => {
   });
 
   it('agrees with the plain definition on 20,000 random texts', () => {
-    const next = random(20261201);
+    const uint32 = xorshift32(20261201);
+    const next = () => uint32() / 4294967296;
     const alphabet = 'aZ09+/_-= .\n:"%';
     for (let n = 0; n < 20_000; n++) {
       const dense = next();
