@@ -59,6 +59,41 @@ describe('the scan driver', () => {
   });
 });
 
+describe('batches in shared memory', () => {
+  /** Batches of 64 chunks in SharedArrayBuffers, one key per batch, each released back to the source. */
+  function sharedBatches(count: number, released: number[]): Source {
+    return {
+      name: 'shared',
+      unit: 'blobs',
+      async *chunks() {
+        for (let index = 0; index < count; index++) {
+          const memory = Buffer.from(new SharedArrayBuffer(64 * 2048));
+          const batch = [];
+          for (let i = 0; i < 64; i++) {
+            const view = memory.subarray(i * 2048, (i + 1) * 2048);
+            view.fill(0x20);
+            view.write(i === 0 ? `STRIPE=${fakeKey(index % 9)}\n` : `line ${i}\n`);
+            batch.push({ data: view, origin: { path: `b${index}/f${i}.txt`, blob: String(index).padStart(40, '0') } });
+          }
+          yield { batch, release: () => released.push(index) };
+        }
+      },
+    };
+  }
+
+  for (const threads of [1, 2]) {
+    it(`hands each batch back once its findings are in, on ${threads === 1 ? 'this thread' : 'workers'}`, async () => {
+      const released: number[] = [];
+      const findings: Finding[] = [];
+      // 48 batches of 128 KB: past the point where the driver starts workers.
+      const count = 48;
+      await runSource(sharedBatches(count, released), { rules, revealSecrets: false, maxFileSize: 1 << 20, threads }, { finding: (f) => findings.push(f), warning: () => {} });
+      expect(findings.map((f) => f.path).sort()).toEqual(Array.from({ length: count }, (_, index) => `b${index}/f0.txt`).sort());
+      expect([...released].sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, index) => index));
+    });
+  }
+});
+
 describe('scan() as a library', () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'a.env'), `A=${fakeKey(51)}\n`);

@@ -87,8 +87,9 @@ export class ScanPool {
     const id = this.#nextId++;
     return new Promise<TaskResult>((resolve, reject) => {
       target.inFlight.set(id, { resolve, reject });
-      // Chunks may share one ArrayBuffer (history batches blobs into one); each is transferred once.
-      const transfer = task.kind === 'chunks' ? [...new Set(task.chunks.map((chunk) => chunk.data.buffer as ArrayBuffer))] : [];
+      // Chunks may share one ArrayBuffer (history batches blobs into one); each is transferred once. A
+      // SharedArrayBuffer is shared as it is, never transferred.
+      const transfer = task.kind === 'chunks' ? [...new Set(task.chunks.map((chunk) => chunk.data.buffer))].filter((buffer) => buffer instanceof ArrayBuffer) : [];
       target.worker.postMessage({ id, task }, transfer);
     });
   }

@@ -44,6 +44,8 @@ interface Work {
   sink: ScanSink;
   files: number;
   bytes: number;
+  /** The batch's `release`: its bytes are no longer read once the task is done. */
+  release?: () => void;
 }
 
 /**
@@ -85,7 +87,9 @@ export class Scanner {
     // Synchronous for the common case (a file joins a batch): a promise only when work is handed on.
     const take = (item: Chunk | ChunkBatch, depth: number): Promise<void> | undefined => {
       if ('batch' in item) {
-        return this.#submitBytes(state).then(() => this.#submit({ task: { kind: 'chunks', chunks: item.batch, unit }, sink, files: 0, bytes: byteLength(item.batch) }));
+        const work: Work = { task: { kind: 'chunks', chunks: item.batch, unit }, sink, files: 0, bytes: byteLength(item.batch) };
+        if (item.release !== undefined) work.release = item.release;
+        return this.#submitBytes(state).then(() => this.#submit(work));
       }
       const expander = depth < (this.#options.expandDepth ?? DEFAULT_EXPAND_DEPTH) ? this.#expanderFor(item) : undefined;
       if (expander !== undefined) return expand(item, expander, depth);
@@ -181,7 +185,10 @@ export class Scanner {
   async #dispatch(work: Work): Promise<void> {
     const pool = this.#pool!;
     const task = pool.submit(work.task).then((result) => this.#deliver(work.sink, result));
-    const tracked: Promise<void> = task.finally(() => this.#inFlight.delete(tracked));
+    const tracked: Promise<void> = task.finally(() => {
+      this.#inFlight.delete(tracked);
+      work.release?.();
+    });
     this.#inFlight.add(tracked);
     while (this.#inFlight.size >= pool.size * TASKS_IN_FLIGHT_PER_WORKER) await Promise.race(this.#inFlight);
   }
@@ -200,6 +207,7 @@ export class Scanner {
         findings.push(...scanBytesChunk(engine, { data, origin: chunk.origin }, task.unit, stats));
       }
     }
+    work.release?.();
     this.#deliver(work.sink, { findings, warnings, stats });
   }
 

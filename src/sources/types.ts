@@ -33,13 +33,16 @@ export interface FileChunk {
 export type Chunk = BytesChunk | FileChunk;
 
 /**
- * Many small chunks at once, in ArrayBuffers the source hands over for good (allocated with
- * Buffer.allocUnsafeSlow, never touched again): the driver sends the batch to a worker as one task and
- * transfers the buffers instead of copying them. History streams its blobs this way; a source that yields
- * single chunks pays one copy into the driver's own batch instead.
+ * Many small chunks at once, in memory the source hands over: the driver sends the batch to a worker as
+ * one task without copying it. Chunks in ArrayBuffers (allocated with Buffer.allocUnsafeSlow, never touched
+ * again) are transferred for good; chunks in a SharedArrayBuffer are shared, and `release` tells the source
+ * when the task is done with them, so it can fill that memory again. History streams its blobs this way; a
+ * source that yields single chunks pays one copy into the driver's own batch instead.
  */
 export interface ChunkBatch {
   batch: BytesChunk[];
+  /** Called once, when no worker reads the batch's bytes any more (scanned, or the task failed). */
+  release?: () => void;
 }
 
 export interface SourceContext {

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { CommitInfo } from '../../engine/finding.js';
-import { GIT_ENV_OVERRIDES, gitArgv, gitMessage, spawnGit, unquotePath } from './spawn.js';
+import { parseRawChange, rawLogArgs } from './raw-log.js';
+import { GIT_ENV_OVERRIDES, gitArgv, gitMessage, spawnGit } from './spawn.js';
 
 /** A file change of one commit (against its first parent) that adds or drops a blob of interest. */
 export interface BlobChange {
@@ -27,8 +28,6 @@ export interface CommitEvents {
 
 /** Beyond this many blobs of interest, filter in JS instead of passing `--find-object` arguments. */
 const MAX_FIND_OBJECT_ARGS = 256;
-const FORMAT = '%x00%H%x00%P%x00%an%x00%ae%x00%aI%x00%s';
-const NULL_OID = /^0+$/;
 
 /**
  * Every commit of `revArgs` whose diff adds or drops one of `oids`, with the refs it is reachable from,
@@ -57,10 +56,6 @@ export async function blobEvents(
   return code === 0 ? { events: parser.events } : { events: parser.events, error: gitMessage(log.stderrText()) };
 }
 
-function rawLogArgs(revArgs: string[], find: string[] = []): string[] {
-  return ['log', `--format=${FORMAT}`, '--date-order', '--raw', '--no-abbrev', '--no-renames', ...find, ...revArgs, '--'];
-}
-
 async function parseLines(stream: Readable, parser: RawLogParser): Promise<void> {
   let carry = '';
   stream.setEncoding('utf8');
@@ -72,25 +67,60 @@ async function parseLines(stream: Readable, parser: RawLogParser): Promise<void>
   if (carry !== '') parser.line(carry);
 }
 
-/** blobEvents' pass, started before the blobs of interest are known, its output kept on disk meanwhile. */
+/** blobEvents' pass, run before the blobs of interest are known, its output kept on disk meanwhile. */
 export interface RawLogRecording {
-  /** The temporary file git writes to (gone once `events` has read it). */
+  /** The temporary file the log is written to (gone once `events` has read it, or `discard` was called). */
   readonly file: string;
-  /** What blobEvents answers for `oids`, read from the recording once git has written all of it. */
-  events(oids: ReadonlySet<string>, refTips: readonly string[]): Promise<{ events: CommitEvents[]; error?: string }>;
+  /**
+   * What blobEvents answers for `oids`, read from the recording once all of it is written; undefined when
+   * it could not be kept whole (a full disk), so the caller runs the pass itself.
+   */
+  events(oids: ReadonlySet<string>, refTips: readonly string[]): Promise<{ events: CommitEvents[]; error?: string } | undefined>;
+  /** Removes the file unread (a clean history has nothing to trace). */
+  discard(): void;
+}
+
+/** How the recorded log ended: its error message when git failed, `broken` when the copy is incomplete. */
+type LogEnd = { error?: string; broken?: boolean };
+
+/** A temporary file for a raw log, removed when the recording is read or discarded, or at exit. */
+function recordingFile(ended: Promise<LogEnd>): { file: string; recording: RawLogRecording } {
+  const dir = mkdtempSync(join(tmpdir(), 'keyward-log-'));
+  const file = join(dir, 'raw.log');
+  const remove = () => {
+    rmSync(dir, { recursive: true, force: true });
+    process.removeListener('exit', remove);
+  };
+  process.once('exit', remove);
+  const recording: RawLogRecording = {
+    file,
+    async events(oids, refTips) {
+      try {
+        const end = await ended;
+        if (end.broken === true) return undefined;
+        if (oids.size === 0) return { events: [] };
+        const parser = new RawLogParser(oids, refTips);
+        await parseLines(createReadStream(file), parser);
+        return end.error === undefined ? { events: parser.events } : { events: parser.events, error: end.error };
+      } finally {
+        remove();
+      }
+    },
+    discard: remove,
+  };
+  return { file, recording };
 }
 
 /**
  * Starts blobEvents' `git log --raw` now, writing to a temporary file, so a history scan can run it while
  * the blobs are still being matched instead of after: on a long history the pass costs about as much as
- * reading the trees did. The scan starts it at its first finding, so a clean history never pays for it.
- * Memory stays flat (the log waits on disk, not in the heap); the file is removed once read, or at exit.
+ * reading the trees did. Used when the blobs come from rev-list (./blob-list.ts); the scan starts it at
+ * its first finding, so a clean history never pays for it. Memory stays flat (the log waits on disk, not in
+ * the heap).
  */
 export function recordRawLog(cwd: string, revArgs: string[]): RawLogRecording {
-  const dir = mkdtempSync(join(tmpdir(), 'keyward-log-'));
-  const file = join(dir, 'raw.log');
-  const remove = () => rmSync(dir, { recursive: true, force: true });
-  process.once('exit', remove);
+  let finish!: (end: LogEnd) => void;
+  const { file, recording } = recordingFile(new Promise<LogEnd>((resolve) => (finish = resolve)));
   const fd = openSync(file, 'w');
   const child = spawn('git', gitArgv(rawLogArgs(revArgs)), { cwd, env: { ...process.env, ...GIT_ENV_OVERRIDES }, stdio: ['ignore', fd, 'pipe'] });
   closeSync(fd);
@@ -99,29 +129,45 @@ export function recordRawLog(cwd: string, revArgs: string[]): RawLogRecording {
   child.stderr!.on('data', (text: string) => {
     if (stderr.length < 64 * 1024) stderr += text;
   });
-  const exited = new Promise<number>((resolve) => {
-    child.on('error', () => resolve(1));
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
+  child.on('error', () => finish({ error: 'git log could not be started' }));
+  child.on('close', (code, signal) => finish((code ?? (signal ? 128 : 1)) === 0 ? {} : { error: gitMessage(stderr) }));
+  return recording;
+}
+
+/**
+ * A copy of a raw log that someone else reads as it streams (the blob lister reads rawLogArgs' output):
+ * `write` each chunk, then `end` with how git finished. A failed write (a full disk) marks the copy broken
+ * rather than failing the scan.
+ */
+export function teeRawLog(): { write(chunk: Buffer): void; end(end: LogEnd): void; recording: RawLogRecording } {
+  let finish!: (end: LogEnd) => void;
+  const { file, recording } = recordingFile(new Promise<LogEnd>((resolve) => (finish = resolve)));
+  let fd: number | undefined = openSync(file, 'w');
+  let broken = false;
+  const close = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
   return {
-    file,
-    async events(oids, refTips) {
+    write(chunk) {
+      if (fd === undefined) return;
       try {
-        const code = await exited;
-        if (oids.size === 0) return { events: [] };
-        const parser = new RawLogParser(oids, refTips);
-        await parseLines(createReadStream(file), parser);
-        return code === 0 ? { events: parser.events } : { events: parser.events, error: gitMessage(stderr) };
-      } finally {
-        remove();
-        process.removeListener('exit', remove);
+        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+      } catch {
+        broken = true;
+        close();
       }
     },
+    end(end) {
+      close();
+      finish(broken ? { ...end, broken: true } : end);
+    },
+    recording,
   };
 }
 
 /**
- * Parses `git log --format=<FORMAT> --raw --no-abbrev` line by line, keeping changes that touch `oids`.
+ * Parses the output of `git log` with rawLogArgs (./raw-log.ts) line by line, keeping changes that touch `oids`.
  * `refTips[i]` is the commit ref i points at; labels flow from each listed commit to its parents.
  */
 export class RawLogParser {
@@ -156,22 +202,18 @@ export class RawLogParser {
       return;
     }
     if (!line.startsWith(':') || this.#commit === undefined) return;
-    // :100644 100644 <old> <new> M\t<path>
-    const tab = line.indexOf('\t');
-    if (tab === -1) return;
-    const fields = line.slice(1, tab).split(' ');
-    const oldOid = fields[2];
-    const newOid = fields[3];
-    const oldKept = oldOid !== undefined && !NULL_OID.test(oldOid) && this.#oids.has(oldOid);
-    const newKept = newOid !== undefined && !NULL_OID.test(newOid) && this.#oids.has(newOid);
+    const raw = parseRawChange(line);
+    if (raw === undefined) return;
+    const oldKept = raw.oldOid !== undefined && this.#oids.has(raw.oldOid);
+    const newKept = raw.newOid !== undefined && this.#oids.has(raw.newOid);
     if (!oldKept && !newKept) return;
     if (this.#current === undefined) {
       this.#current = { commit: this.#commit, order: this.#order, changes: [], refs: this.#labels.indexes(this.#commitLabels!) };
       this.events.push(this.#current);
     }
-    const change: BlobChange = { path: unquotePath(line.slice(tab + 1)) };
-    if (oldOid !== undefined && !NULL_OID.test(oldOid)) change.oldOid = oldOid;
-    if (newOid !== undefined && !NULL_OID.test(newOid)) change.newOid = newOid;
+    const change: BlobChange = { path: raw.path };
+    if (raw.oldOid !== undefined) change.oldOid = raw.oldOid;
+    if (raw.newOid !== undefined) change.newOid = raw.newOid;
     this.#current.changes.push(change);
   }
 

@@ -1,4 +1,7 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { BlobLister } from './blob-list.js';
 import { CatFileParser } from './cat-file.js';
+import { reblocked } from './reblock.js';
 import { gitMessage, spawnGit } from './spawn.js';
 
 export interface BlobHandlers {
@@ -13,9 +16,9 @@ export interface BlobHandlers {
 }
 
 export interface BlobStreamResult {
-  /** Blobs rev-list named (each once). */
+  /** Blobs the lister named (each once). */
   listed: number;
-  /** rev-list failed: its message (a bad revision, a corrupt commit or tree). */
+  /** The lister failed: its message (a bad revision, a corrupt commit or tree). */
   listError?: string;
   /** What cat-file said on stderr, to tell a corrupt object from a missing one. */
   catFileStderr: string;
@@ -25,22 +28,23 @@ export interface BlobStreamResult {
 const QUEUE_HIGH = 16_384;
 const QUEUE_LOW = 4_096;
 
+export interface BlobStreamOptions {
+  onListed?: (count: number, done: boolean) => void;
+  onSized?: (bytes: number, done: boolean) => void;
+  /** Gets the lister's output, byte for byte, as it streams (history keeps its log for the attribution). */
+  tee?: (chunk: Buffer) => void;
+}
+
 /**
- * Every blob reachable from `revArgs`, each exactly once, streamed with its content:
- * `git rev-list --objects --filter=object:type=blob` names the blobs (and a path each was seen at), and
- * its output is fed, as it comes, into one `git cat-file --batch` whose answers stream into `handlers`.
+ * Every blob a lister names (./blob-list.ts), each exactly once, streamed with its content: the lister's
+ * output is fed, as it comes, into one `git cat-file --batch` whose answers stream into `handlers`.
  * Both run while the caller matches; nothing waits for the full list.
  */
-export async function streamBlobs(
-  cwd: string,
-  revArgs: string[],
-  handlers: BlobHandlers,
-  onListed?: (count: number, done: boolean) => void,
-  onSized?: (bytes: number, done: boolean) => void,
-): Promise<BlobStreamResult> {
-  const revList = spawnGit(cwd, ['rev-list', '--objects', '--filter=object:type=blob', '--missing=print', ...revArgs, '--']);
+export async function streamBlobs(cwd: string, lister: BlobLister, handlers: BlobHandlers, { onListed, onSized, tee }: BlobStreamOptions = {}): Promise<BlobStreamResult> {
+  const listing = spawnGit(cwd, lister.args);
   // --buffer: git flushes when its buffer fills, not after every object (which costs a syscall per blob).
   const catFile = spawnGit(cwd, ['cat-file', '--batch', '--buffer']);
+  const output = reblocked(catFile.child.stdout);
   // Only a progress display wants the total size up front: object headers alone, in a second cat-file.
   const sizer = onSized === undefined ? undefined : sizeBlobs(cwd, onSized);
   const queue: { oid: string; path: string }[] = [];
@@ -59,28 +63,28 @@ export async function streamBlobs(
     }
     if (paused && queue.length - head < QUEUE_LOW) {
       paused = false;
-      revList.child.stdout.resume();
+      listing.child.stdout.resume();
     }
     return entry;
   };
 
   let request = '';
   const onLine = (line: string) => {
-    if (line.startsWith('?')) {
-      handlers.missing(line.slice(1).trim(), undefined);
+    const named = lister.parse(line);
+    if (named === undefined) return;
+    if ('missing' in named) {
+      handlers.missing(named.missing, undefined);
       return;
     }
-    const space = line.indexOf(' ');
-    if (space === -1) return; // a commit
-    const oid = line.slice(0, space);
-    queue.push({ oid, path: line.slice(space + 1) });
+    queue.push(named);
     listed++;
-    request += `${oid}\n`;
+    request += `${named.oid}\n`;
   };
 
-  revList.child.stdout.setEncoding('utf8');
-  revList.child.stdout.on('data', (text: string) => {
-    const lines = (carry + text).split('\n');
+  const decoder = new StringDecoder('utf8');
+  listing.child.stdout.on('data', (chunk: Buffer) => {
+    tee?.(chunk);
+    const lines = (carry + decoder.write(chunk)).split('\n');
     carry = lines.pop()!;
     for (const line of lines) if (line !== '') onLine(line);
     // One write per chunk of names, not one per blob.
@@ -92,10 +96,11 @@ export async function streamBlobs(
     onListed?.(listed, false);
     if (!paused && queue.length - head > QUEUE_HIGH) {
       paused = true;
-      revList.child.stdout.pause();
+      listing.child.stdout.pause();
     }
   });
-  revList.child.stdout.on('end', () => {
+  listing.child.stdout.on('end', () => {
+    carry += decoder.end();
     if (carry !== '') onLine(carry);
     carry = '';
     onListed?.(listed, true);
@@ -115,13 +120,14 @@ export async function streamBlobs(
   });
 
   try {
-    for await (const chunk of catFile.child.stdout as AsyncIterable<Buffer>) {
+    for await (const chunk of output.stream as AsyncIterable<Buffer>) {
       parser.push(chunk);
       await handlers.drain();
     }
   } catch (error) {
-    revList.child.kill();
+    listing.child.kill();
     catFile.child.kill();
+    output.kill();
     sizer?.kill();
     throw error;
   }
@@ -129,13 +135,13 @@ export async function streamBlobs(
   const catCode = await catFile.exited;
   if (queue.length - head > 0 || catCode !== 0) {
     // cat-file stopped before answering everything: stop the lister too, and say why.
-    revList.child.kill();
-    await revList.exited.catch(() => 1);
+    listing.child.kill();
+    await listing.exited.catch(() => 1);
     throw new Error(`git cat-file stopped early: ${gitMessage(catFile.stderrText())}`);
   }
-  const listCode = await revList.exited;
+  const listCode = await listing.exited;
   const result: BlobStreamResult = { listed, catFileStderr: catFile.stderrText() };
-  if (listCode !== 0) result.listError = gitMessage(revList.stderrText());
+  if (listCode !== 0) result.listError = gitMessage(listing.stderrText());
   if (!parser.idle) throw new Error('git cat-file ended in the middle of an object');
   return result;
 }

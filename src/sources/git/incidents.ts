@@ -26,7 +26,7 @@ export interface IncidentOptions {
   maxOccurrences?: number;
   /** Let git filter commits with `--find-object` (off when --max-count must count every commit). */
   filterInGit?: boolean;
-  /** The same pass, already started during the scan (recordRawLog): read instead of running git again. */
+  /** The same pass, recorded during the scan (./blob-events.ts): read instead of running git again. */
   recording?: RawLogRecording;
 }
 
@@ -67,9 +67,8 @@ export async function attributeIncidents(findings: readonly Finding[], options: 
   }
   const refTips = (refs ?? []).map((ref) => ref.commit);
   const { events, error } =
-    options.recording !== undefined
-      ? await options.recording.events(oids, refTips)
-      : await blobEvents(options.cwd, options.revArgs, oids, { filterInGit: options.filterInGit ?? true, refTips });
+    (await options.recording?.events(oids, refTips)) ??
+    (await blobEvents(options.cwd, options.revArgs, oids, { filterInGit: options.filterInGit ?? true, refTips }));
   if (error !== undefined) warnings.push(`could not trace every finding to its commit: ${error}`);
   applyEvents(incidents, events, cap);
   if (refs !== undefined) {
