@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detect } from '../src/engine/detect.js';
 import { createEngine } from '../src/engine/index.js';
+import { keywordAnchor } from '../src/matcher/anchors.js';
 import { compileMatcher, MAX_KEYWORDS_PER_SET } from '../src/matcher/index.js';
-import { loadRules } from '../src/rules/load.js';
+import { loadRules, loadRulesWithExamples } from '../src/rules/load.js';
 import type { Rule } from '../src/rules/types.js';
-import { REPO_ROOT } from './helpers.js';
+import { REPO_ROOT, xorshift32 } from './helpers.js';
 
 function rule(id: string, keywords: string[], pattern: string): Rule {
   return {
@@ -92,5 +93,59 @@ describe('the prefilter compiled from rules/', () => {
     expect(matcher.prefilterShards).toBe(1);
     expect(bytesExactScanned / bytesPrefiltered).toBeLessThan(0.2);
     expect(detections).toBe(0);
+  });
+});
+
+describe('keyword-anchored patterns', () => {
+  it('reads which patterns can only start at a literal, and says no to anything else', () => {
+    expect(keywordAnchor('(ghp_[0-9A-Za-z]{36})')).toEqual({ literals: ['ghp_'], offset: 0 });
+    expect(keywordAnchor('((?:AKIA|ASIA|A3T[A-Z0-9])[A-Z2-7]{16})(?:[^0-9A-Za-z]|$)')).toEqual({ literals: ['AKIA', 'ASIA', 'A3T'], offset: 0 });
+    expect(keywordAnchor('(?:^|[^0-9A-Za-z.])(1000\\.[0-9a-f]{32})')).toEqual({ literals: ['1000.'], offset: 1 });
+    expect(keywordAnchor('(?P<token>xoxb-[0-9]{10,13})')).toEqual({ literals: ['xoxb-'], offset: 0 });
+    expect(keywordAnchor('(IG(?:QV|AA)[0-9A-Za-z]{100})')).toEqual({ literals: ['IGQV', 'IGAA'], offset: 0 });
+    expect(keywordAnchor('(AAP[KT][0-9A-Za-z]{90})')).toEqual({ literals: ['AAP'], offset: 0 });
+    expect(keywordAnchor('(?:ab)+cd')).toBeUndefined(); // "ab" is too short to be worth a try at each
+    expect(keywordAnchor('(?:abc)+d')).toEqual({ literals: ['abc'], offset: 0 });
+    // Not plainly anchored: an optional first atom, a top-level alternative, a class first, flags, a repeat.
+    expect(keywordAnchor('(x?oxb-[0-9]{10})')).toBeUndefined();
+    expect(keywordAnchor('(ghp_[0-9a-z]{36})|(gho_[0-9a-z]{36})')).toBeUndefined();
+    expect(keywordAnchor('((?:AKIA|[A-Z]SIA)[A-Z2-7]{16})')).toBeUndefined();
+    expect(keywordAnchor('(?m)^(ghp_[0-9a-z]{36})')).toBeUndefined();
+    expect(keywordAnchor('(?i)(ghp_[0-9a-z]{36})')).toBeUndefined();
+    expect(keywordAnchor('((?i:ghp_)[0-9a-z]{36})')).toBeUndefined();
+    expect(keywordAnchor('(?:ghp_)?([0-9a-z]{36})')).toBeUndefined();
+    expect(keywordAnchor('(g+hp_[0-9a-z]{36})')).toBeUndefined();
+    expect(keywordAnchor('(\\d{4}ghp_)')).toBeUndefined();
+    expect(keywordAnchor('(gh[pq]_[0-9a-z]{36})')).toBeUndefined();
+  });
+
+  it('finds exactly what a pass over the chunk finds, for every built-in rule it applies to', () => {
+    const rules = loadRulesWithExamples().filter((r) => r.scorer === undefined && r.pathPattern === undefined);
+    const anchored = compileMatcher(rules);
+    const plain = compileMatcher(rules, { anchors: false });
+    const next = xorshift32(20261201);
+    const below = (n: number) => next() % n;
+    const pick = (alphabet: string, length: number) => Array.from({ length }, () => alphabet[below(alphabet.length)]).join('');
+    const NOISE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.: \n"\'';
+    let tried = 0;
+    let examplesFound = 0;
+    rules.forEach((rule, index) => {
+      if (keywordAnchor(rule.pattern) === undefined) return;
+      tried++;
+      // Each example as it is and after a space (a boundary group's byte before the keyword).
+      const texts = rule.examples.flatMap((example) => [example.text, ` ${example.text}`]);
+      // The keyword in noise, before and after word characters, twice in a row, and at both ends; the examples glued together.
+      const pieces: string[] = [];
+      for (let i = 0; i < 40; i++) pieces.push(pick(NOISE, below(40)), rule.keywords[i % rule.keywords.length]!, pick(NOISE, below(60)));
+      pieces.push(...texts, texts.join(''), rule.keywords[0]! + rule.keywords[0]!);
+      for (const data of [Buffer.from(pieces.join('')), Buffer.from(texts.join(' ')), Buffer.from(`${rule.keywords[0]}${pieces.join('')}${rule.keywords[0]}`)]) {
+        const found = anchored.findWithRule(index, data);
+        expect(found, rule.id).toEqual(plain.findWithRule(index, data));
+        examplesFound += found.length;
+      }
+    });
+    expect(tried).toBeGreaterThan(150);
+    expect(examplesFound).toBeGreaterThan(300);
+    expect(anchored.work.anchoredTries).toBeGreaterThan(0);
   });
 });

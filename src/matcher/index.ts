@@ -16,6 +16,7 @@
 import RE2 from 're2';
 import { RuleError } from '../errors.js';
 import type { Rule } from '../rules/types.js';
+import { keywordAnchor, type Anchor } from './anchors.js';
 
 export interface Candidate {
   /** Index into the rules the matcher was compiled from. */
@@ -34,6 +35,8 @@ export interface MatcherWork {
   bytesExactScanned: number;
   /** Rules the prefilter named whose keywords were there in another case only, so their pattern never ran. */
   caseMisses: number;
+  /** Places a keyword-anchored pattern was tried at (./anchors.ts), instead of a pass over the chunk. */
+  anchoredTries: number;
 }
 
 export interface Matcher {
@@ -50,20 +53,34 @@ export const MAX_KEYWORDS_PER_SET = 4096;
 
 interface CompiledRule {
   exact: RE2;
+  /** The same pattern, sticky: tried at each keyword occurrence when the rule is keyword-anchored. */
+  sticky?: RE2;
+}
+
+export interface MatcherOptions {
+  /** Try keyword-anchored patterns at their keywords only (default); off runs every pattern over the chunk. */
+  anchors?: boolean;
 }
 
 /** Compiles every pattern with RE2; a pattern RE2 rejects is a RuleError naming the rule and its file. */
-export function compileMatcher(rules: readonly Rule[]): Matcher {
+export function compileMatcher(rules: readonly Rule[], { anchors = true }: MatcherOptions = {}): Matcher {
   // Rules checked at build time compile on first use: a pre-commit scan of five files whose keywords hit
   // two rules should not pay for compiling two hundred. Any other rule compiles now, so a bad pattern is
   // an error at load time, naming its file.
   const compiled: (CompiledRule | undefined)[] = rules.map((rule) => (rule.patternChecked ? undefined : compileRule(rule)));
   const { shards, rulesByKeyword } = compilePrefilter(rules);
   const exactCase = rules.map(caseExactKeywords);
-  const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, setPasses: 0, exactRuns: 0, bytesExactScanned: 0, caseMisses: 0 };
+  const anchored = rules.map((rule) => (anchors ? anchorOf(rule) : undefined));
+  const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, setPasses: 0, exactRuns: 0, bytesExactScanned: 0, caseMisses: 0, anchoredTries: 0 };
 
   function runExact(ruleIndex: number, data: Buffer, out: Candidate[]): void {
-    const { exact } = (compiled[ruleIndex] ??= compileRule(rules[ruleIndex]!));
+    const rule = (compiled[ruleIndex] ??= compileRule(rules[ruleIndex]!));
+    const anchor = anchored[ruleIndex];
+    if (anchor !== undefined) {
+      runAnchored(ruleIndex, rule, anchor, data, out);
+      return;
+    }
+    const { exact } = rule;
     work.exactRuns++;
     work.bytesExactScanned += data.length;
     exact.lastIndex = 0;
@@ -74,6 +91,36 @@ export function compileMatcher(rules: readonly Rule[]): Matcher {
       const span = match.indices?.[1] ?? match.indices?.[0];
       if (span !== undefined) out.push({ ruleIndex, start: span[0], end: span[1] });
       if (match[0].length === 0) exact.lastIndex++;
+    }
+  }
+
+  /**
+   * The pattern tried where each of its leading literals occurs (less `offset` bytes for a boundary group),
+   * left to right, skipping places inside the last match: every match starts at such a place, so this
+   * finds what a pass over the chunk finds, in the same order.
+   */
+  function runAnchored(ruleIndex: number, rule: CompiledRule, anchor: CompiledAnchor, data: Buffer, out: Candidate[]): void {
+    const starts: number[] = [];
+    for (const literal of anchor.literals) {
+      for (let at = data.indexOf(literal); at !== -1; at = data.indexOf(literal, at + 1)) starts.push(Math.max(0, at - anchor.offset));
+    }
+    if (starts.length === 0) {
+      work.caseMisses++;
+      return;
+    }
+    work.exactRuns++;
+    if (anchor.literals.length > 1) starts.sort((a, b) => a - b);
+    const sticky = (rule.sticky ??= new RE2(rule.exact.source, 'dy'));
+    let next = 0;
+    for (const start of starts) {
+      if (start < next) continue;
+      work.anchoredTries++;
+      sticky.lastIndex = start;
+      const match = sticky.exec(data);
+      if (match === null) continue;
+      const span = match.indices?.[1] ?? match.indices?.[0];
+      if (span !== undefined) out.push({ ruleIndex, start: span[0], end: span[1] });
+      next = match.index + Math.max(1, match[0].length);
     }
   }
 
@@ -99,7 +146,7 @@ export function compileMatcher(rules: readonly Rule[]): Matcher {
       if (hitRules === undefined) return candidates;
       for (const ruleIndex of [...hitRules].sort((a, b) => a - b)) {
         const literals = exactCase[ruleIndex];
-        if (literals !== undefined && !literals.some((literal) => data.includes(literal))) {
+        if (literals !== undefined && anchored[ruleIndex] === undefined && !literals.some((literal) => data.includes(literal))) {
           work.caseMisses++;
           continue;
         }
@@ -137,6 +184,16 @@ function occurrences(text: string, literal: string): number {
   let count = 0;
   for (let at = text.indexOf(literal); at !== -1; at = text.indexOf(literal, at + 1)) count++;
   return count;
+}
+
+interface CompiledAnchor {
+  literals: Buffer[];
+  offset: number;
+}
+
+function anchorOf(rule: Rule): CompiledAnchor | undefined {
+  const anchor: Anchor | undefined = keywordAnchor(rule.pattern);
+  return anchor === undefined ? undefined : { literals: anchor.literals.map((literal) => Buffer.from(literal, 'utf8')), offset: anchor.offset };
 }
 
 function compileRule(rule: Rule): CompiledRule {
