@@ -162,6 +162,11 @@ async function* blobBatches(
     wake?.();
   };
 
+  const whileQueueFull = async () => {
+    while (queue.length >= QUEUED_BATCHES && !abandoned) await new Promise<void>((resolve) => (resume = resolve));
+    if (abandoned) throw new Error('the scan stopped');
+  };
+
   let streamed: BlobStreamResult | undefined;
   let failure: unknown;
   const streaming = streamBlobs(
@@ -215,11 +220,11 @@ async function* blobBatches(
         done.blobs++;
         missing.push({ oid, path });
       },
-      drain: async () => {
+      drain: () => {
         progress?.update(done, listed);
-        while (queue.length >= QUEUED_BATCHES && !abandoned) await new Promise<void>((resolve) => (resume = resolve));
         // The driver stopped pulling (it failed): stop git rather than leave it blocked on a full pipe.
         if (abandoned) throw new Error('the scan stopped');
+        return queue.length >= QUEUED_BATCHES ? whileQueueFull() : undefined;
       },
     },
     {

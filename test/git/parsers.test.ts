@@ -8,7 +8,8 @@ const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 const C = 'c'.repeat(40);
 
-function parseInChunks(stream: Buffer, size: number, skipOver = Infinity) {
+/** `reuse`: every chunk is pushed from one buffer, overwritten before the next push, as blobs.ts reads. */
+function parseInChunks(stream: Buffer, size: number, skipOver = Infinity, reuse = false) {
   const seen: string[] = [];
   let target: Uint8Array | undefined;
   const parser = new CatFileParser({
@@ -18,7 +19,17 @@ function parseInChunks(stream: Buffer, size: number, skipOver = Infinity) {
     },
     missing: (oid, reason) => seen.push(`${oid.slice(0, 1)} ${reason}`),
   });
-  for (let at = 0; at < stream.length; at += size) parser.push(stream.subarray(at, at + size));
+  const shared = Buffer.alloc(size);
+  for (let at = 0; at < stream.length; at += size) {
+    const piece = stream.subarray(at, at + size);
+    if (!reuse) {
+      parser.push(piece);
+      continue;
+    }
+    piece.copy(shared);
+    parser.push(shared.subarray(0, piece.length));
+    shared.fill(0x3f);
+  }
   expect(parser.idle).toBe(true);
   return seen;
 }
@@ -29,6 +40,10 @@ describe('git cat-file --batch framing', () => {
 
   it('parses the same objects however the bytes are chunked', () => {
     for (const size of [1, 2, 3, 7, 41, 50, 1000]) expect(parseInChunks(stream, size)).toEqual(expected);
+  });
+
+  it('keeps nothing of a chunk once it returns, so the reader may fill the same buffer again', () => {
+    for (const size of [1, 3, 7, 41, 50]) expect(parseInChunks(stream, size, Infinity, true)).toEqual(expected);
   });
 
   it('lets content it does not want stream past', () => {

@@ -11,7 +11,7 @@ export interface BlobHandlers {
   blobEnd(oid: string, path: string, size: number): void;
   /** An object the history names but the repository cannot give (shallow/partial clone, corruption). */
   missing(oid: string, path: string | undefined): void;
-  /** Called after each chunk of cat-file output; awaiting it is the backpressure on git. */
+  /** Called after each chunk of cat-file output; a promise it returns holds git back until it settles. */
   drain(): Promise<void> | void;
 }
 
@@ -41,10 +41,12 @@ export interface BlobStreamOptions {
  * Both run while the caller matches; nothing waits for the full list.
  */
 export async function streamBlobs(cwd: string, lister: BlobLister, handlers: BlobHandlers, { onListed, onSized, tee }: BlobStreamOptions = {}): Promise<BlobStreamResult> {
-  const listing = spawnGit(cwd, lister.args);
   // --buffer: git flushes when its buffer fills, not after every object (which costs a syscall per blob).
   const catFile = spawnGit(cwd, ['cat-file', '--batch', '--buffer']);
-  const output = reblocked(catFile.child.stdout);
+  const output = await reblocked(catFile.child.stdout);
+  // Started after that await, with its listeners in the same turn: a lister that fails at once (a bad
+  // revision) would otherwise exit and have its output flushed to nobody before they are attached.
+  const listing = spawnGit(cwd, lister.args);
   // Only a progress display wants the total size up front: object headers alone, in a second cat-file.
   const sizer = onSized === undefined ? undefined : sizeBlobs(cwd, onSized);
   const queue: { oid: string; path: string }[] = [];
@@ -120,10 +122,10 @@ export async function streamBlobs(cwd: string, lister: BlobLister, handlers: Blo
   });
 
   try {
-    for await (const chunk of output.stream as AsyncIterable<Buffer>) {
+    await output.consume((chunk) => {
       parser.push(chunk);
-      await handlers.drain();
-    }
+      return handlers.drain();
+    });
   } catch (error) {
     listing.child.kill();
     catFile.child.kill();

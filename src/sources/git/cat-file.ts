@@ -19,7 +19,7 @@ const MAX_HEADER = 1024;
 /**
  * Parses the `<oid> <type> <size>\n<content>\n` framing of `git cat-file --batch` from a byte stream of
  * any chunking. It never holds more than one header line: content goes straight into the caller's view
- * (or past it), so memory stays flat however large the history.
+ * (or past it), so memory stays flat however large the history. It keeps no reference to a chunk pushed.
  */
 export class CatFileParser {
   readonly #handlers: CatFileHandlers;
@@ -62,7 +62,8 @@ export class CatFileParser {
       }
       const newline = chunk.indexOf(LF, at);
       if (newline === -1) {
-        this.#header.push(chunk.subarray(at));
+        // A copy: the caller may fill `chunk` again (blobs.ts reads into one reused buffer).
+        this.#header.push(Buffer.from(chunk.subarray(at)));
         this.#headerLength += chunk.length - at;
         if (this.#headerLength > MAX_HEADER) throw new Error('git cat-file: header line too long');
         return;
