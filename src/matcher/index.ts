@@ -70,13 +70,14 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
   const compiled: (CompiledRule | undefined)[] = rules.map((rule) => (rule.patternChecked ? undefined : compileRule(rule)));
   const { shards, rulesByKeyword } = compilePrefilter(rules);
   const exactCase = rules.map(caseExactKeywords);
-  const anchored = rules.map((rule) => (anchors ? anchorOf(rule) : undefined));
+  // Read from each pattern on its first run (null: not anchored), like the lazy compile: startup stays cheap.
+  const anchored: (CompiledAnchor | null | undefined)[] = rules.map(() => (anchors ? undefined : null));
   const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, setPasses: 0, exactRuns: 0, bytesExactScanned: 0, caseMisses: 0, anchoredTries: 0 };
 
   function runExact(ruleIndex: number, data: Buffer, out: Candidate[]): void {
     const rule = (compiled[ruleIndex] ??= compileRule(rules[ruleIndex]!));
-    const anchor = anchored[ruleIndex];
-    if (anchor !== undefined) {
+    const anchor = (anchored[ruleIndex] ??= anchorOf(rules[ruleIndex]!));
+    if (anchor !== null) {
       runAnchored(ruleIndex, rule, anchor, data, out);
       return;
     }
@@ -146,7 +147,8 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
       if (hitRules === undefined) return candidates;
       for (const ruleIndex of [...hitRules].sort((a, b) => a - b)) {
         const literals = exactCase[ruleIndex];
-        if (literals !== undefined && anchored[ruleIndex] === undefined && !literals.some((literal) => data.includes(literal))) {
+        // An anchored rule searches for its literals anyway: the check would only read the chunk twice.
+        if (literals !== undefined && (anchored[ruleIndex] ??= anchorOf(rules[ruleIndex]!)) === null && !literals.some((literal) => data.includes(literal))) {
           work.caseMisses++;
           continue;
         }
@@ -191,9 +193,9 @@ interface CompiledAnchor {
   offset: number;
 }
 
-function anchorOf(rule: Rule): CompiledAnchor | undefined {
+function anchorOf(rule: Rule): CompiledAnchor | null {
   const anchor: Anchor | undefined = keywordAnchor(rule.pattern);
-  return anchor === undefined ? undefined : { literals: anchor.literals.map((literal) => Buffer.from(literal, 'utf8')), offset: anchor.offset };
+  return anchor === undefined ? null : { literals: anchor.literals.map((literal) => Buffer.from(literal, 'utf8')), offset: anchor.offset };
 }
 
 function compileRule(rule: Rule): CompiledRule {
