@@ -17,46 +17,64 @@ const MIN_LITERAL = 3;
 const MAX_LITERALS = 16;
 
 export interface Anchor {
-  /** Every match starts with one of these (exactly as written: the pattern sets no case flag before them). */
+  /**
+   * Every match starts with one of these: exactly as written, or, when `caseInsensitive`, in any ASCII
+   * case (they are then given in lower case, and are ASCII).
+   */
   literals: string[];
   /** 1 when a boundary group comes first: the match starts one byte before the literal (or at the text's start). */
   offset: 0 | 1;
+  /** The literals sit under `(?i)` or in a `(?i:…)` first group. */
+  caseInsensitive: boolean;
 }
 
 /** Where every match of `pattern` must start, when the pattern plainly says so; else undefined. */
 export function keywordAnchor(pattern: string): Anchor | undefined {
-  if (pattern.startsWith('(?') && !pattern.startsWith('(?:') && !pattern.startsWith('(?P<')) return undefined;
-  const whole = splitTopLevel(pattern);
+  const context = { caseInsensitive: pattern.startsWith('(?i)') };
+  const body = context.caseInsensitive ? pattern.slice('(?i)'.length) : pattern;
+  if (body.startsWith('(?') && !body.startsWith('(?:') && !body.startsWith('(?P<') && !body.startsWith('(?i:')) return undefined;
+  const whole = splitTopLevel(body);
   if (whole === undefined || whole.length !== 1) return undefined;
-  const boundary = BOUNDARY.exec(pattern);
+  const boundary = BOUNDARY.exec(body);
   const offset = boundary === null ? 0 : 1;
-  const literals = leadingLiterals(boundary === null ? pattern : pattern.slice(boundary[0].length));
-  if (literals === undefined || literals.some((literal) => Buffer.byteLength(literal) < MIN_LITERAL)) return undefined;
-  return { literals: [...new Set(literals)], offset };
+  const found = leadingLiterals(boundary === null ? body : body.slice(boundary[0].length), context);
+  if (found === undefined || found.some((literal) => Buffer.byteLength(literal) < MIN_LITERAL)) return undefined;
+  // A case-insensitive literal is searched for in ASCII lower case; RE2's other folds (K, ſ) are the matcher's to handle.
+  if (context.caseInsensitive && found.some((literal) => !/^[\x20-\x7e]+$/.test(literal))) return undefined;
+  const literals = context.caseInsensitive ? found.map((literal) => literal.toLowerCase()) : found;
+  return { literals: [...new Set(literals)], offset, caseInsensitive: context.caseInsensitive };
+}
+
+interface ReadContext {
+  /** Set once a literal is read under a case-insensitive flag: the search then folds case for all of them. */
+  caseInsensitive: boolean;
 }
 
 /** Texts one of which every match of `text` starts with, or undefined. */
-function leadingLiterals(text: string): string[] | undefined {
+function leadingLiterals(text: string, context: ReadContext): string[] | undefined {
   const branches = splitTopLevel(text);
   if (branches === undefined || branches.length === 0) return undefined;
   const literals: string[] = [];
   for (const branch of branches) {
-    const found = branchLiterals(branch);
+    const found = branchLiterals(branch, context);
     if (found === undefined) return undefined;
     literals.push(...found);
   }
   return literals.length > MAX_LITERALS ? undefined : literals;
 }
 
-function branchLiterals(branch: string): string[] | undefined {
+function branchLiterals(branch: string, context: ReadContext): string[] | undefined {
   const { literal, rest, open } = literalPrefix(branch);
   if (!open || !rest.startsWith('(')) return literal === '' ? undefined : [literal];
-  // A group follows (or comes first): its own leading literals continue this one.
-  const opener = /^\((?:\?:|\?P<\w+>)?/.exec(rest)![0];
-  const close = opener === '(' && rest[1] === '?' ? -1 : closingParen(rest);
+  // A group follows (or comes first): its own leading literals continue this one. A `(?i:…)` group is read
+  // only as a first atom, so what comes before a case flag is never mixed with what comes after.
+  const opener = /^\((?:\?:|\?P<\w+>|\?i:)?/.exec(rest)![0];
+  const folds = opener === '(?i:';
+  const close = (opener === '(' && rest[1] === '?') || (folds && literal !== '') ? -1 : closingParen(rest);
   const after = close === -1 ? '' : rest.slice(close + 1);
   const optional = close === -1 || after.startsWith('?') || after.startsWith('*') || /^\{0\s*[,}]/.test(after);
-  const inner = optional ? undefined : leadingLiterals(rest.slice(opener.length, close));
+  if (!optional && folds) context.caseInsensitive = true;
+  const inner = optional ? undefined : leadingLiterals(rest.slice(opener.length, close), context);
   if (inner === undefined) return literal === '' ? undefined : [literal];
   const joined = inner.map((tail) => literal + tail);
   return joined.length > MAX_LITERALS ? [literal] : joined;

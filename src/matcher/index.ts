@@ -70,18 +70,21 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
   const compiled: (CompiledRule | undefined)[] = rules.map((rule) => (rule.patternChecked ? undefined : compileRule(rule)));
   const { shards, rulesByKeyword } = compilePrefilter(rules);
   const exactCase = rules.map(caseExactKeywords);
-  // Read from each pattern on its first run (null: not anchored), like the lazy compile: startup stays cheap.
-  const anchored: (CompiledAnchor | null | undefined)[] = rules.map(() => (anchors ? undefined : null));
+  // Read from each pattern on its first run (false: not anchored), like the lazy compile: startup stays cheap.
+  const anchored: (CompiledAnchor | false | undefined)[] = rules.map(() => (anchors ? undefined : false));
   const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, setPasses: 0, exactRuns: 0, bytesExactScanned: 0, caseMisses: 0, anchoredTries: 0 };
 
-  function runExact(ruleIndex: number, data: Buffer, out: Candidate[]): void {
+  function runExact(ruleIndex: number, data: Buffer, out: Candidate[], folded: () => string): void {
     const rule = (compiled[ruleIndex] ??= compileRule(rules[ruleIndex]!));
     const anchor = (anchored[ruleIndex] ??= anchorOf(rules[ruleIndex]!));
-    if (anchor !== null) {
-      runAnchored(ruleIndex, rule, anchor, data, out);
+    if (anchor !== false) {
+      runAnchored(ruleIndex, rule, anchor, data, out, folded);
       return;
     }
-    const { exact } = rule;
+    runPlain(ruleIndex, rule, data, out);
+  }
+
+  function runPlain(ruleIndex: number, { exact }: CompiledRule, data: Buffer, out: Candidate[]): void {
     work.exactRuns++;
     work.bytesExactScanned += data.length;
     exact.lastIndex = 0;
@@ -100,17 +103,29 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
    * left to right, skipping places inside the last match: every match starts at such a place, so this
    * finds what a pass over the chunk finds, in the same order.
    */
-  function runAnchored(ruleIndex: number, rule: CompiledRule, anchor: CompiledAnchor, data: Buffer, out: Candidate[]): void {
+  function runAnchored(ruleIndex: number, rule: CompiledRule, anchor: CompiledAnchor, data: Buffer, out: Candidate[], folded: () => string): void {
     const starts: number[] = [];
-    for (const literal of anchor.literals) {
-      for (let at = data.indexOf(literal); at !== -1; at = data.indexOf(literal, at + 1)) starts.push(Math.max(0, at - anchor.offset));
+    if (anchor.folded === undefined) {
+      for (const literal of anchor.literals) {
+        for (let at = data.indexOf(literal); at !== -1; at = data.indexOf(literal, at + 1)) starts.push(Math.max(0, at - anchor.offset));
+      }
+    } else {
+      // RE2 folds k and s with the Kelvin sign and the long s too, which no ASCII search sees: such a chunk gets the plain pass.
+      if (anchor.foldsBeyondAscii && (data.includes(KELVIN_SIGN) || data.includes(LONG_S))) {
+        runPlain(ruleIndex, rule, data, out);
+        return;
+      }
+      const text = folded();
+      for (const literal of anchor.folded) {
+        for (let at = text.indexOf(literal); at !== -1; at = text.indexOf(literal, at + 1)) starts.push(Math.max(0, at - anchor.offset));
+      }
     }
     if (starts.length === 0) {
       work.caseMisses++;
       return;
     }
     work.exactRuns++;
-    if (anchor.literals.length > 1) starts.sort((a, b) => a - b);
+    if ((anchor.folded ?? anchor.literals).length > 1) starts.sort((a, b) => a - b);
     const sticky = (rule.sticky ??= new RE2(rule.exact.source, 'dy'));
     let next = 0;
     for (const start of starts) {
@@ -145,20 +160,21 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
         }
       }
       if (hitRules === undefined) return candidates;
+      const folded = foldedText(data);
       for (const ruleIndex of [...hitRules].sort((a, b) => a - b)) {
         const literals = exactCase[ruleIndex];
         // An anchored rule searches for its literals anyway: the check would only read the chunk twice.
-        if (literals !== undefined && (anchored[ruleIndex] ??= anchorOf(rules[ruleIndex]!)) === null && !literals.some((literal) => data.includes(literal))) {
+        if (literals !== undefined && (anchored[ruleIndex] ??= anchorOf(rules[ruleIndex]!)) === false && !literals.some((literal) => data.includes(literal))) {
           work.caseMisses++;
           continue;
         }
-        runExact(ruleIndex, data, candidates);
+        runExact(ruleIndex, data, candidates, folded);
       }
       return candidates;
     },
     findWithRule(ruleIndex, data) {
       const candidates: Candidate[] = [];
-      runExact(ruleIndex, data, candidates);
+      runExact(ruleIndex, data, candidates, foldedText(data));
       return candidates;
     },
   };
@@ -189,13 +205,33 @@ function occurrences(text: string, literal: string): number {
 }
 
 interface CompiledAnchor {
+  /** Exact literals, searched for in the bytes. */
   literals: Buffer[];
+  /** Case-insensitive literals (lower case), searched for in the chunk's folded text instead. */
+  folded?: string[];
+  /** A folded literal holds k or s, which RE2 also matches as U+212A and U+017F. */
+  foldsBeyondAscii: boolean;
   offset: number;
 }
 
-function anchorOf(rule: Rule): CompiledAnchor | null {
+/** The UTF-8 of U+212A KELVIN SIGN and U+017F LATIN SMALL LETTER LONG S: RE2's (?i) folds k and s with them. */
+const KELVIN_SIGN = Buffer.from('\u212a', 'utf8');
+const LONG_S = Buffer.from('\u017f', 'utf8');
+
+function anchorOf(rule: Rule): CompiledAnchor | false {
   const anchor: Anchor | undefined = keywordAnchor(rule.pattern);
-  return anchor === undefined ? null : { literals: anchor.literals.map((literal) => Buffer.from(literal, 'utf8')), offset: anchor.offset };
+  if (anchor === undefined) return false;
+  if (!anchor.caseInsensitive) return { literals: anchor.literals.map((literal) => Buffer.from(literal, 'utf8')), foldsBeyondAscii: false, offset: anchor.offset };
+  return { literals: [], folded: anchor.literals, foldsBeyondAscii: anchor.literals.some((literal) => /[ks]/.test(literal)), offset: anchor.offset };
+}
+
+/**
+ * The chunk as one byte per character, ASCII letters in lower case, made on first use: every folded
+ * literal of the chunk's rules is then one string search. Offsets in it are byte offsets in the chunk.
+ */
+function foldedText(data: Buffer): () => string {
+  let text: string | undefined;
+  return () => (text ??= data.toString('latin1').toLowerCase());
 }
 
 function compileRule(rule: Rule): CompiledRule {
