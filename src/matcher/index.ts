@@ -33,7 +33,10 @@ export interface MatcherWork {
   setPasses: number;
   exactRuns: number;
   bytesExactScanned: number;
-  /** Rules the prefilter named whose keywords were there in another case only, so their pattern never ran. */
+  /**
+   * Rules the prefilter named whose pattern never ran: their keywords were there in another case only, or
+   * the literal every match starts with was not there.
+   */
   caseMisses: number;
   /** Places a keyword-anchored pattern was tried at (./anchors.ts), instead of a pass over the chunk. */
   anchoredTries: number;
@@ -53,12 +56,12 @@ export const MAX_KEYWORDS_PER_SET = 4096;
 
 interface CompiledRule {
   exact: RE2;
-  /** The same pattern, sticky: tried at each keyword occurrence when the rule is keyword-anchored. */
+  /** The same pattern, sticky: tried at each place its anchoring literal occurs (./anchors.ts). */
   sticky?: RE2;
 }
 
 export interface MatcherOptions {
-  /** Try keyword-anchored patterns at their keywords only (default); off runs every pattern over the chunk. */
+  /** Try literal-anchored patterns where their literals occur only (default); off runs every pattern over the chunk. */
   anchors?: boolean;
 }
 
