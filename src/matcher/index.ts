@@ -77,7 +77,7 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
   const anchored: (CompiledAnchor | false | undefined)[] = rules.map(() => (anchors ? undefined : false));
   const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, setPasses: 0, exactRuns: 0, bytesExactScanned: 0, caseMisses: 0, anchoredTries: 0 };
 
-  function runExact(ruleIndex: number, data: Buffer, out: Candidate[], folded: () => string): void {
+  function runExact(ruleIndex: number, data: Buffer, out: Candidate[], folded: FoldedChunk): void {
     const rule = (compiled[ruleIndex] ??= compileRule(rules[ruleIndex]!));
     const anchor = (anchored[ruleIndex] ??= anchorOf(rules[ruleIndex]!));
     if (anchor !== false) {
@@ -106,7 +106,7 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
    * left to right, skipping places inside the last match: every match starts at such a place, so this
    * finds what a pass over the chunk finds, in the same order.
    */
-  function runAnchored(ruleIndex: number, rule: CompiledRule, anchor: CompiledAnchor, data: Buffer, out: Candidate[], folded: () => string): void {
+  function runAnchored(ruleIndex: number, rule: CompiledRule, anchor: CompiledAnchor, data: Buffer, out: Candidate[], folded: FoldedChunk): void {
     const starts: number[] = [];
     if (anchor.folded === undefined) {
       for (const literal of anchor.literals) {
@@ -114,11 +114,11 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
       }
     } else {
       // RE2 folds k and s with the Kelvin sign and the long s too, which no ASCII search sees: such a chunk gets the plain pass.
-      if (anchor.foldsBeyondAscii && (data.includes(KELVIN_SIGN) || data.includes(LONG_S))) {
+      if (anchor.foldsBeyondAscii && folded.holdsUnicodeFolds()) {
         runPlain(ruleIndex, rule, data, out);
         return;
       }
-      const text = folded();
+      const text = folded.text();
       for (const literal of anchor.folded) {
         for (let at = text.indexOf(literal); at !== -1; at = text.indexOf(literal, at + 1)) starts.push(Math.max(0, at - anchor.offset));
       }
@@ -229,12 +229,22 @@ function anchorOf(rule: Rule): CompiledAnchor | false {
 }
 
 /**
- * The chunk as one byte per character, ASCII letters in lower case, made on first use: every folded
- * literal of the chunk's rules is then one string search. Offsets in it are byte offsets in the chunk.
+ * The chunk as one byte per character, ASCII letters in lower case, and whether it holds U+212A or
+ * U+017F, each worked out on first use and once per chunk: every folded literal of the chunk's rules is
+ * then one string search. Offsets in the text are byte offsets in the chunk.
  */
-function foldedText(data: Buffer): () => string {
+interface FoldedChunk {
+  text(): string;
+  holdsUnicodeFolds(): boolean;
+}
+
+function foldedText(data: Buffer): FoldedChunk {
   let text: string | undefined;
-  return () => (text ??= data.toString('latin1').toLowerCase());
+  let unicodeFolds: boolean | undefined;
+  return {
+    text: () => (text ??= data.toString('latin1').toLowerCase()),
+    holdsUnicodeFolds: () => (unicodeFolds ??= data.includes(KELVIN_SIGN) || data.includes(LONG_S)),
+  };
 }
 
 function compileRule(rule: Rule): CompiledRule {

@@ -59,8 +59,7 @@ describe('listing a history by its log', () => {
       .map((line) => line.slice(0, 40))
       .sort();
     const lister = rawLogLister(['--all']);
-    const { stdout } = { stdout: git(repo, ...lister.args) };
-    const fromLog = stdout
+    const fromLog = git(repo, ...lister.args)
       .split('\n')
       .map((line) => lister.parse(line))
       .flatMap((named) => (named !== undefined && 'oid' in named ? [named.oid] : []))
