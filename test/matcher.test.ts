@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { detect } from '../src/engine/detect.js';
 import { createEngine } from '../src/engine/index.js';
 import { keywordAnchor } from '../src/matcher/anchors.js';
-import { compileMatcher, MAX_KEYWORDS_PER_SET } from '../src/matcher/index.js';
+import { compileMatcher, MAX_KEYWORDS_PER_SET, type Candidate } from '../src/matcher/index.js';
 import { loadRules, loadRulesWithExamples } from '../src/rules/load.js';
 import type { Rule } from '../src/rules/types.js';
 import { REPO_ROOT, xorshift32 } from './helpers.js';
@@ -58,6 +58,25 @@ describe('matcher', () => {
     expect(matcher.find(data).map((c) => data.toString('utf8', c.start, c.end)).sort()).toEqual(['AKIDab12CD34', 'TENANT_0a1b2c3d']);
   });
 
+  it('gives a chunk dense with a keyword to a Set and a search per rule, and a dense literal to one pass, finding the same', () => {
+    const rules = [rule('dense', ['zz'], '(zz_[0-9]{4})'), rule('anchored', ['AAAA'], '(AAAA[0-9]{6})'), rule('rare', ['qq_'], '(qq_[0-9]{4})')];
+    const anchored = compileMatcher(rules);
+    const plain = compileMatcher(rules, { anchors: false });
+    const dense = Buffer.from(`${'zz'.repeat(50_000)} zz_1234 qq_5678 ${'A'.repeat(100_000)}123456`);
+    const found = sortCandidates(anchored.find(dense));
+    expect(found.map((c) => dense.toString('utf8', c.start, c.end))).toEqual(['zz_1234', 'AAAA123456', 'qq_5678']);
+    expect(found).toEqual(sortCandidates(plain.find(dense)));
+    // The pass gave up within its budget of places, and the Set ran instead of a regex call per `zz`.
+    expect(anchored.work.keywordPlaces).toBeLessThan(1000);
+    expect(anchored.work.prefilterPasses).toBe(2);
+    // One try each at `zz_` and `qq_`; `AAAA` is at every byte of the run, so that pattern ran once over the chunk instead.
+    expect(anchored.work.anchoredTries).toBe(2);
+    expect(anchored.work.bytesExactScanned).toBe(dense.length);
+    const sparse = Buffer.from(`${'x'.repeat(4096)} AAAA654321 zz_4321`);
+    expect(sortCandidates(anchored.find(sparse)).map((c) => sparse.toString('utf8', c.start, c.end))).toEqual(['zz_4321', 'AAAA654321']);
+    expect(anchored.work.anchoredTries).toBe(4);
+  });
+
   it('shards the prefilter past its keyword budget and still finds every rule', () => {
     const rules = Array.from({ length: MAX_KEYWORDS_PER_SET + 10 }, (_, i) => rule(`r${i}`, [`kw${i}x_`], `(kw${i}x_[0-9]{3})`));
     const matcher = compileMatcher(rules);
@@ -78,7 +97,7 @@ describe('the prefilter compiled from rules/', () => {
     expect(engine.pathRules?.rules.length).toBeGreaterThanOrEqual(10);
   });
 
-  it('keeps the Set to literals and the exact patterns off most of real source code', () => {
+  it('keeps the keyword pass to literals and the exact patterns off most of real source code', () => {
     // A fixed sample of real third-party JavaScript, pinned by the lockfile.
     const sample = readFileSync(join(REPO_ROOT, 'node_modules', 'typescript', 'lib', 'typescript.js'));
     const chunkSize = 16 * 1024;
@@ -86,15 +105,19 @@ describe('the prefilter compiled from rules/', () => {
     for (let offset = 0; offset < sample.length; offset += chunkSize) {
       detections += detect(matcher, rules, sample.subarray(offset, offset + chunkSize)).length;
     }
-    const { bytesPrefiltered, bytesExactScanned, setPasses, chunks } = matcher.work;
+    const { bytesPrefiltered, bytesExactScanned, prefilterPasses, chunks } = matcher.work;
     expect(bytesPrefiltered).toBe(sample.length);
     // One DFA pass per chunk, and exact patterns see at most a fifth of the bytes again.
-    expect(setPasses).toBe(chunks * matcher.prefilterShards);
+    expect(prefilterPasses).toBe(chunks * matcher.prefilterShards);
     expect(matcher.prefilterShards).toBe(1);
     expect(bytesExactScanned / bytesPrefiltered).toBeLessThan(0.2);
     expect(detections).toBe(0);
   });
 });
+
+function sortCandidates(candidates: Candidate[]): Candidate[] {
+  return [...candidates].sort((a, b) => a.ruleIndex - b.ruleIndex || a.start - b.start || a.end - b.end);
+}
 
 describe('keyword-anchored patterns', () => {
   it('reads which patterns can only start at a literal, and says no to anything else', () => {
@@ -137,6 +160,7 @@ describe('keyword-anchored patterns', () => {
     const NOISE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.: \n"\'';
     let tried = 0;
     let examplesFound = 0;
+    let throughPass = 0;
     rules.forEach((rule, index) => {
       if (keywordAnchor(rule.pattern) === undefined) return;
       tried++;
@@ -165,6 +189,12 @@ describe('keyword-anchored patterns', () => {
         const found = anchored.findWithRule(index, data);
         expect(found, rule.id).toEqual(plain.findWithRule(index, data));
         examplesFound += found.length;
+        // Through the keyword pass: what every rule whose keyword is there (in any case RE2 folds) finds on its own pass.
+        const folded = data.toString('utf8').replace(/\u212a/g, 'k').replace(/\u017f/g, 's').toLowerCase();
+        const expected = rules.flatMap((other, otherIndex) => (other.keywords.some((keyword) => folded.includes(keyword.toLowerCase())) ? plain.findWithRule(otherIndex, data) : []));
+        const viaPass = anchored.find(data);
+        expect(sortCandidates(viaPass), rule.id).toEqual(sortCandidates(expected));
+        throughPass += viaPass.filter((candidate) => candidate.ruleIndex === index).length;
       }
     });
     expect(tried).toBeGreaterThan(500);
@@ -172,7 +202,9 @@ describe('keyword-anchored patterns', () => {
     const okx = rules.findIndex((r) => r.id === 'okx-api-secret');
     const kelvin = Buffer.from('O\u212aX_SECRET_KEY=D142BE1A11E35DD5737915AA4636BA7D\n');
     expect(anchored.findWithRule(okx, kelvin)).toEqual([{ ruleIndex: okx, start: 17, end: 49 }]);
+    expect(anchored.find(kelvin)).toContainEqual({ ruleIndex: okx, start: 17, end: 49 });
     expect(examplesFound).toBeGreaterThan(300);
+    expect(throughPass).toBe(examplesFound);
     expect(anchored.work.anchoredTries).toBeGreaterThan(0);
   });
 });

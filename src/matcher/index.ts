@@ -3,15 +3,19 @@
  * matched where (byte offsets of the secret). It knows nothing of files, git, validators or reports.
  *
  * Two stages, both over raw bytes:
- * 1. the prefilter, an RE2.Set of every rule's keywords (literals, ASCII case-insensitive), answers in one
- *    DFA pass which rules could match at all. Most chunks stop here.
- * 2. for each such rule, its exact pattern runs over the chunk.
- * The Set holds literals only, never the rules' bounded repeats: an exact Set of gitleaks-sized rules grows
- * a DFA that no longer fits RE2's memory budget and falls back to a crawl. A Set of literals stays one pass
- * far past the built-in rules' keyword count: measured on 40 MB of real JavaScript, one Set of 720 literals
- * ran at about the speed of one 256-literal Set, and 65,536 literals still matched correctly without a DFA
- * failure, while every extra shard costs a full pass over the bytes. So the Set is split only past
- * MAX_KEYWORDS_PER_SET, which no realistic rule set reaches.
+ * 1. the keyword pass: one RE2 alternation of every rule's keywords, and of the literals its matches must
+ *    start with (./anchors.ts), ASCII case-insensitive, run over the chunk once. It says which rules could
+ *    match at all, and where each anchoring literal is. Most chunks stop here.
+ * 2. for each rule it woke, the exact pattern: tried where its literals are when it is literal-anchored and
+ *    every literal is in the pass, else run over the chunk.
+ * An RE2.Set of the same literals costs as much per byte but says only which literals occur somewhere:
+ * each anchored rule then had to search the chunk again for its own literals, and a case-sensitive one for
+ * its keyword in the right case. On a 300 MB sample of a generated history those searches (and the
+ * lower-cased copy of each chunk they needed) cost as much as the Set itself; the alternation hands over
+ * the places at about one per 30 KB of real text, for the time the Set took.
+ * The pass holds literals only, never the rules' bounded repeats: one regex of gitleaks-sized rules grows a
+ * DFA that no longer fits RE2's memory budget and falls back to a crawl. Literals stay one pass far past
+ * the built-in rules' count, so the pass is split only past MAX_KEYWORDS_PER_SET.
  */
 import RE2 from 're2';
 import { RuleError } from '../errors.js';
@@ -30,15 +34,18 @@ export interface Candidate {
 export interface MatcherWork {
   chunks: number;
   bytesPrefiltered: number;
-  setPasses: number;
+  /** Runs of the keyword pass (one per shard per chunk). */
+  prefilterPasses: number;
+  /** Places the keyword pass stopped at: each is a literal's occurrence. */
+  keywordPlaces: number;
   exactRuns: number;
   bytesExactScanned: number;
   /**
-   * Rules the prefilter named whose pattern never ran: their keywords were there in another case only, or
-   * the literal every match starts with was not there.
+   * Rules whose pattern never ran though one of their literals was there: only in another case than the
+   * rule can match, or without the literal every match starts with.
    */
   caseMisses: number;
-  /** Places a keyword-anchored pattern was tried at (./anchors.ts), instead of a pass over the chunk. */
+  /** Places a literal-anchored pattern was tried at (./anchors.ts), instead of a pass over the chunk. */
   anchoredTries: number;
 }
 
@@ -71,21 +78,9 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
   // two rules should not pay for compiling two hundred. Any other rule compiles now, so a bad pattern is
   // an error at load time, naming its file.
   const compiled: (CompiledRule | undefined)[] = rules.map((rule) => (rule.patternChecked ? undefined : compileRule(rule)));
-  const { shards, rulesByKeyword } = compilePrefilter(rules);
-  const exactCase = rules.map(caseExactKeywords);
-  // Read from each pattern on its first run (false: not anchored), like the lazy compile: startup stays cheap.
-  const anchored: (CompiledAnchor | false | undefined)[] = rules.map(() => (anchors ? undefined : false));
-  const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, setPasses: 0, exactRuns: 0, bytesExactScanned: 0, caseMisses: 0, anchoredTries: 0 };
-
-  function runExact(ruleIndex: number, data: Buffer, out: Candidate[], folded: FoldedChunk): void {
-    const rule = (compiled[ruleIndex] ??= compileRule(rules[ruleIndex]!));
-    const anchor = (anchored[ruleIndex] ??= anchorOf(rules[ruleIndex]!));
-    if (anchor !== false) {
-      runAnchored(ruleIndex, rule, anchor, data, out, folded);
-      return;
-    }
-    runPlain(ruleIndex, rule, data, out);
-  }
+  const anchored: (CompiledAnchor | false)[] = rules.map((rule) => (anchors ? anchorOf(rule) : false));
+  const pass = compileKeywordPass(rules, anchored);
+  const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, prefilterPasses: 0, keywordPlaces: 0, exactRuns: 0, bytesExactScanned: 0, caseMisses: 0, anchoredTries: 0 };
 
   function runPlain(ruleIndex: number, { exact }: CompiledRule, data: Buffer, out: Candidate[]): void {
     work.exactRuns++;
@@ -101,12 +96,8 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
     }
   }
 
-  /**
-   * The pattern tried where each of its leading literals occurs (less `offset` bytes for a boundary group),
-   * left to right, skipping places inside the last match: every match starts at such a place, so this
-   * finds what a pass over the chunk finds, in the same order.
-   */
-  function runAnchored(ruleIndex: number, rule: CompiledRule, anchor: CompiledAnchor, data: Buffer, out: Candidate[], folded: FoldedChunk): void {
+  /** Where the literals of a rule outside the keyword pass are, by searching the chunk for each. */
+  function searchStarts(anchor: CompiledAnchor, data: Buffer, folded: FoldedChunk): number[] | undefined {
     const starts: number[] = [];
     if (anchor.folded === undefined) {
       for (const literal of anchor.literals) {
@@ -114,21 +105,26 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
       }
     } else {
       // RE2 folds k and s with the Kelvin sign and the long s too, which no ASCII search sees: such a chunk gets the plain pass.
-      if (anchor.foldsBeyondAscii && folded.holdsUnicodeFolds()) {
-        runPlain(ruleIndex, rule, data, out);
-        return;
-      }
+      if (anchor.foldsBeyondAscii && folded.holdsUnicodeFolds()) return undefined;
       const text = folded.text();
       for (const literal of anchor.folded) {
         for (let at = text.indexOf(literal); at !== -1; at = text.indexOf(literal, at + 1)) starts.push(Math.max(0, at - anchor.offset));
       }
     }
+    if ((anchor.folded ?? anchor.literals).length > 1) starts.sort((a, b) => a - b);
+    return starts;
+  }
+
+  /**
+   * The pattern tried at each of `starts` (ascending), skipping places inside the last match: every match
+   * starts at such a place, so this finds what a pass over the chunk finds, in the same order.
+   */
+  function runAnchored(ruleIndex: number, rule: CompiledRule, starts: readonly number[], data: Buffer, out: Candidate[]): void {
     if (starts.length === 0) {
       work.caseMisses++;
       return;
     }
     work.exactRuns++;
-    if ((anchor.folded ?? anchor.literals).length > 1) starts.sort((a, b) => a - b);
     const sticky = (rule.sticky ??= new RE2(rule.exact.source, 'dy'));
     let next = 0;
     for (const start of starts) {
@@ -143,53 +139,214 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
     }
   }
 
+  /** One rule over the chunk: at the places the keyword pass found (`starts`), else by its own search or a full pass. */
+  function runRule(ruleIndex: number, data: Buffer, out: Candidate[], folded: FoldedChunk, starts: readonly number[] | undefined): void {
+    const rule = (compiled[ruleIndex] ??= compileRule(rules[ruleIndex]!));
+    const anchor = anchored[ruleIndex]!;
+    if (anchor !== false) {
+      const at = starts ?? searchStarts(anchor, data, folded);
+      // A run of `AAAA…` puts a place at every byte: one pass of the pattern then costs less than a try at each.
+      if (at !== undefined && at.length <= MIN_PLACES_BUDGET + (data.length / 1024) * MAX_PLACES_PER_KB) {
+        runAnchored(ruleIndex, rule, at, data, out);
+        return;
+      }
+    }
+    runPlain(ruleIndex, rule, data, out);
+  }
+
   return {
     ruleCount: rules.length,
-    prefilterShards: shards.length,
+    prefilterShards: pass.shards.length,
     work,
     find(data) {
       work.chunks++;
       work.bytesPrefiltered += data.length;
       const candidates: Candidate[] = [];
       if (data.length === 0) return candidates;
-      let hitRules: Set<number> | undefined;
-      for (const shard of shards) {
-        work.setPasses++;
-        const hits = shard.set.match(data);
-        for (const keywordIndex of hits) {
-          for (const ruleIndex of rulesByKeyword[shard.firstKeyword + keywordIndex]!) {
-            (hitRules ??= new Set()).add(ruleIndex);
-          }
-        }
-      }
-      if (hitRules === undefined) return candidates;
+      const hits = runKeywordPass(pass, data, work) ?? wakeBySet(pass, data, work);
+      if (hits.woken.size === 0 && hits.caseMissed.size === 0) return candidates;
       const folded = foldedText(data);
-      for (const ruleIndex of [...hitRules].sort((a, b) => a - b)) {
-        const literals = exactCase[ruleIndex];
-        // An anchored rule searches for its literals anyway: the check would only read the chunk twice.
-        if (literals !== undefined && (anchored[ruleIndex] ??= anchorOf(rules[ruleIndex]!)) === false && !literals.some((literal) => data.includes(literal))) {
-          work.caseMisses++;
-          continue;
-        }
-        runExact(ruleIndex, data, candidates, folded);
+      for (const ruleIndex of [...hits.woken].sort((a, b) => a - b)) {
+        const starts = pass.positional[ruleIndex] && hits.starts !== undefined ? (hits.starts.get(ruleIndex) ?? []) : undefined;
+        if (starts !== undefined && pass.shards.length > 1) starts.sort((a, b) => a - b);
+        runRule(ruleIndex, data, candidates, folded, starts);
       }
+      work.caseMisses += hits.caseMissed.size;
       return candidates;
     },
     findWithRule(ruleIndex, data) {
       const candidates: Candidate[] = [];
-      runExact(ruleIndex, data, candidates, foldedText(data));
+      runRule(ruleIndex, data, candidates, foldedText(data), undefined);
       return candidates;
     },
   };
 }
 
+/** What the keyword pass does at each occurrence of one literal. */
+interface LiteralUse {
+  ruleIndex: number;
+  /** The bytes that must be there exactly, when the rule can only match with this spelling (else any ASCII case). */
+  exact: Buffer | undefined;
+  /** A keyword wakes its rule; an anchor adds a place (less the boundary group's offset) to try its pattern at. */
+  kind: 'keyword' | 'anchor';
+  offset: number;
+}
+
+interface KeywordPass {
+  /** Alternations of the literals, longest first: where several start at one place, the longest is reported. */
+  shards: RE2[];
+  /** Literal id by its lower-case text. */
+  idOf: Map<string, number>;
+  /** Per literal id: the ids of the literals that are a prefix of it, itself included (all start where it does). */
+  prefixes: number[][];
+  uses: LiteralUse[][];
+  /** Per rule: anchored, and every anchoring literal is in the pass, so its places come from it. */
+  positional: boolean[];
+  /** The same literals as RE2.Sets, compiled the first time a chunk makes the pass give up. */
+  sets?: InstanceType<typeof RE2.Set>[];
+  literals: string[];
+}
+
+interface KeywordHits {
+  woken: Set<number>;
+  /** Rules a literal woke in some case only, whose pattern cannot match in that case. */
+  caseMissed: Set<number>;
+  /** Places to try each positional rule at; undefined when the pass gave up and each rule searches for itself. */
+  starts: Map<number, number[]> | undefined;
+}
+
+/**
+ * Past this many places per byte the pass gives up on the chunk: a run of `AAAA…` (zeros in base64) holds
+ * a keyword at every byte, and a regex call per byte costs far more than one Set pass and a search per rule.
+ * Real text holds about one place per 30 KB.
+ */
+const MAX_PLACES_PER_KB = 1;
+const MIN_PLACES_BUDGET = 256;
+
+function compileKeywordPass(rules: readonly Rule[], anchored: readonly (CompiledAnchor | false)[]): KeywordPass {
+  const idOf = new Map<string, number>();
+  const literals: string[] = [];
+  const uses: LiteralUse[][] = [];
+  const idFor = (literal: string): number => {
+    const folded = literal.toLowerCase();
+    let id = idOf.get(folded);
+    if (id === undefined) {
+      id = literals.length;
+      idOf.set(folded, id);
+      literals.push(folded);
+      uses.push([]);
+    }
+    return id;
+  };
+  const positional = rules.map(() => false);
+  rules.forEach((rule, ruleIndex) => {
+    const exact = caseExactKeywords(rule);
+    rule.keywords.forEach((keyword, i) => uses[idFor(keyword)]!.push({ ruleIndex, exact: exact?.[i], kind: 'keyword', offset: 0 }));
+    const anchor = anchored[ruleIndex]!;
+    if (anchor === false) return;
+    // An anchoring literal that holds one of the rule's keywords is at most as common as that keyword, which
+    // the pass stops at anyway; any other (`token`, `https://`) would stop it far more often than it pays.
+    const spelled = anchor.folded ?? anchor.literals.map((literal) => literal.toString('latin1'));
+    const keywords = rule.keywords.map((keyword) => keyword.toLowerCase());
+    // Non-ASCII literals are left to the rule's own search: the pass names what it matched by ASCII folding.
+    if (!spelled.every((literal) => /^[\x20-\x7e]+$/.test(literal) && keywords.some((keyword) => literal.toLowerCase().includes(keyword)))) return;
+    positional[ruleIndex] = true;
+    for (const literal of spelled) {
+      uses[idFor(literal)]!.push({ ruleIndex, exact: anchor.folded === undefined ? Buffer.from(literal, 'latin1') : undefined, kind: 'anchor', offset: anchor.offset });
+    }
+  });
+  const prefixes = literals.map((literal) => {
+    const found: number[] = [];
+    for (let length = 1; length <= literal.length; length++) {
+      const id = idOf.get(literal.slice(0, length));
+      if (id !== undefined) found.push(id);
+    }
+    return found;
+  });
+  const longestFirst = [...literals].sort((a, b) => b.length - a.length);
+  const shards: RE2[] = [];
+  for (let first = 0; first < longestFirst.length; first += MAX_KEYWORDS_PER_SET) {
+    shards.push(new RE2(longestFirst.slice(first, first + MAX_KEYWORDS_PER_SET).map(escapeLiteral).join('|'), 'gi'));
+  }
+  return { shards, idOf, prefixes, uses, positional, literals: longestFirst };
+}
+
+/** The keyword pass over one chunk; undefined when it gives up (too many places, or one it cannot name). */
+function runKeywordPass(pass: KeywordPass, data: Buffer, work: MatcherWork): KeywordHits | undefined {
+  const hits: KeywordHits = { woken: new Set(), caseMissed: new Set(), starts: new Map() };
+  const starts = hits.starts!;
+  const budget = MIN_PLACES_BUDGET + Math.floor((data.length / 1024) * MAX_PLACES_PER_KB);
+  let places = 0;
+  for (const shard of pass.shards) {
+    work.prefilterPasses++;
+    shard.lastIndex = 0;
+    for (;;) {
+      const match = shard.exec(data);
+      if (match === null) break;
+      const at = match.index;
+      work.keywordPlaces++;
+      const id = literalIdOf(pass, match[0]);
+      // Not expected of ASCII literals; should it happen, the Set decides instead.
+      if (++places > budget || id === undefined) return undefined;
+      for (const prefix of pass.prefixes[id]!) {
+        for (const use of pass.uses[prefix]!) {
+          const spelledSo = use.exact === undefined || bytesAt(data, at, use.exact);
+          if (use.kind === 'keyword') {
+            if (spelledSo) hits.woken.add(use.ruleIndex);
+            else hits.caseMissed.add(use.ruleIndex);
+          } else if (spelledSo) {
+            const start = Math.max(0, at - use.offset);
+            const ruleStarts = starts.get(use.ruleIndex);
+            if (ruleStarts === undefined) starts.set(use.ruleIndex, [start]);
+            else if (ruleStarts.at(-1) !== start) ruleStarts.push(start);
+          }
+        }
+      }
+      shard.lastIndex = at + 1;
+    }
+  }
+  for (const ruleIndex of hits.woken) hits.caseMissed.delete(ruleIndex);
+  return hits;
+}
+
+/** Which rules the literals wake, from one Set pass per shard, with no places: each woken rule then searches for its own. */
+function wakeBySet(pass: KeywordPass, data: Buffer, work: MatcherWork): KeywordHits {
+  const hits: KeywordHits = { woken: new Set(), caseMissed: new Set(), starts: undefined };
+  pass.sets ??= pass.shards.map((_, shard) => new RE2.Set(pass.literals.slice(shard * MAX_KEYWORDS_PER_SET, (shard + 1) * MAX_KEYWORDS_PER_SET).map(escapeLiteral), 'i'));
+  pass.sets.forEach((set, shard) => {
+    work.prefilterPasses++;
+    for (const index of set.match(data)) {
+      for (const use of pass.uses[pass.idOf.get(pass.literals[shard * MAX_KEYWORDS_PER_SET + index]!)!]!) {
+        if (use.kind !== 'keyword') continue;
+        if (use.exact === undefined || data.includes(use.exact)) hits.woken.add(use.ruleIndex);
+        else hits.caseMissed.add(use.ruleIndex);
+      }
+    }
+  });
+  for (const ruleIndex of hits.woken) hits.caseMissed.delete(ruleIndex);
+  return hits;
+}
+
+/** The literal RE2 matched, from its bytes: ASCII in any case, or with k and s spelled U+212A and U+017F, as RE2 folds them. */
+function literalIdOf(pass: KeywordPass, matched: Buffer): number | undefined {
+  const id = pass.idOf.get(matched.toString('latin1').toLowerCase());
+  if (id !== undefined) return id;
+  return pass.idOf.get(matched.toString('utf8').replace(/\u212a/g, 'k').replace(/\u017f/g, 's').toLowerCase());
+}
+
+function bytesAt(data: Buffer, at: number, literal: Buffer): boolean {
+  if (at + literal.length > data.length) return false;
+  for (let i = 0; i < literal.length; i++) if (data[at + i] !== literal[i]) return false;
+  return true;
+}
+
 /**
  * The keywords as byte strings when the rule can only match with one of them in exactly that case, else
- * undefined. The prefilter folds case (one Set serves all rules), so `akid` inside a hex digest wakes a
- * rule for `AKID…`: on the 200 MB benchmark corpus three such prefixes (`AKID`, `EAA`, `00D`) made 7,521
- * of the 9,034 pattern runs (417 of 533 MB), all in vain. A case-sensitive pattern (no `(?i)`) that
- * spells each keyword in one case only, the keyword's, matches only where that spelling is: one
- * `Buffer.includes` per keyword rules the rest out. `rules check` runs every example through this path.
+ * undefined. The keyword pass folds case (one regex serves all rules), so `akid` inside a hex digest
+ * would wake a rule for `AKID…`: on the 200 MB benchmark corpus three such prefixes (`AKID`, `EAA`, `00D`)
+ * made 7,521 of the 9,034 pattern runs (417 of 533 MB), all in vain. A case-sensitive pattern (no `(?i)`)
+ * that spells each keyword in one case only, the keyword's, matches only where that spelling is: the pass
+ * compares the bytes at each place it stops, and wakes such a rule only on its own spelling.
  */
 function caseExactKeywords(rule: Rule): Buffer[] | undefined {
   if (/\(\?[a-z]*i/.test(rule.pattern) || rule.keywords.length === 0) return undefined;
@@ -260,37 +417,6 @@ function compileRule(rule: Rule): CompiledRule {
     );
   }
   return { exact };
-}
-
-interface PrefilterShard {
-  set: InstanceType<typeof RE2.Set>;
-  firstKeyword: number;
-}
-
-function compilePrefilter(rules: readonly Rule[]): { shards: PrefilterShard[]; rulesByKeyword: number[][] } {
-  const indexOfKeyword = new Map<string, number>();
-  const keywords: string[] = [];
-  const rulesByKeyword: number[][] = [];
-  rules.forEach((rule, ruleIndex) => {
-    for (const keyword of rule.keywords) {
-      const folded = keyword.toLowerCase();
-      let index = indexOfKeyword.get(folded);
-      if (index === undefined) {
-        index = keywords.length;
-        indexOfKeyword.set(folded, index);
-        keywords.push(folded);
-        rulesByKeyword.push([]);
-      }
-      const owners = rulesByKeyword[index]!;
-      if (!owners.includes(ruleIndex)) owners.push(ruleIndex);
-    }
-  });
-  const shards: PrefilterShard[] = [];
-  for (let first = 0; first < keywords.length; first += MAX_KEYWORDS_PER_SET) {
-    const patterns = keywords.slice(first, first + MAX_KEYWORDS_PER_SET).map(escapeLiteral);
-    shards.push({ set: new RE2.Set(patterns, 'i'), firstKeyword: first });
-  }
-  return { shards, rulesByKeyword };
 }
 
 function escapeLiteral(literal: string): string {
