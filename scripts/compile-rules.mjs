@@ -2,6 +2,7 @@
 // work. The loader uses the result only while its digest matches the files in rules/.
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { keywordAnchor } from '../dist/matcher/anchors.js';
 import { compileMatcher } from '../dist/matcher/index.js';
 import { withPartRules } from '../dist/engine/pairs.js';
 import { BUILTIN_RULES_CACHE, DEFAULT_RULES_DIR, parseRulesIn, ruleFilesDigest } from '../dist/rules/load.js';
@@ -19,6 +20,7 @@ const rules = parsed.map(({ examples: _examples, negativeExamples: _negatives, n
   examples: [],
   negativeExamples: [],
   patternChecked: true,
+  anchor: keywordAnchor(rule.pattern) ?? null,
   source: { ...rule.source, file: basename(rule.source.file) },
 }));
 writeFileSync(BUILTIN_RULES_CACHE, JSON.stringify({ digest: ruleFilesDigest(DEFAULT_RULES_DIR), rules }));

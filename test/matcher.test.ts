@@ -92,6 +92,13 @@ describe('the prefilter compiled from rules/', () => {
   const engine = createEngine(loadRules(), { revealSecrets: false });
   const { matcher, rules } = engine;
 
+  it('ships each built-in rule with the anchor its pattern gives, read at build time', () => {
+    const builtin = loadRules().filter((r) => r.patternChecked === true);
+    expect(builtin.length).toBeGreaterThan(600);
+    for (const r of builtin) expect(r.anchor, r.id).toEqual(keywordAnchor(r.pattern) ?? null);
+    expect(builtin.filter((r) => r.anchor !== null).length).toBeGreaterThan(500);
+  });
+
   it('leaves the rules with a path condition out of the main matcher', () => {
     expect(rules.some((rule) => rule.pathPattern !== undefined)).toBe(false);
     expect(engine.pathRules?.rules.length).toBeGreaterThanOrEqual(10);

@@ -379,7 +379,8 @@ const KELVIN_SIGN = Buffer.from('\u212a', 'utf8');
 const LONG_S = Buffer.from('\u017f', 'utf8');
 
 function anchorOf(rule: Rule): CompiledAnchor | false {
-  const anchor: Anchor | undefined = keywordAnchor(rule.pattern);
+  // Reading 600 patterns costs 15 ms, a tenth of a pre-commit hook: the built-in rules come with theirs.
+  const anchor: Anchor | undefined = rule.patternChecked === true && rule.anchor !== undefined ? (rule.anchor ?? undefined) : keywordAnchor(rule.pattern);
   if (anchor === undefined) return false;
   if (!anchor.caseInsensitive) return { literals: anchor.literals.map((literal) => Buffer.from(literal, 'utf8')), foldsBeyondAscii: false, offset: anchor.offset };
   return { literals: [], folded: anchor.literals, foldsBeyondAscii: anchor.literals.some((literal) => /[ks]/.test(literal)), offset: anchor.offset };

@@ -1,3 +1,5 @@
+import type { Anchor } from '../matcher/anchors.js';
+
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type Precision = 'very-high' | 'high' | 'medium' | 'low';
 
@@ -66,6 +68,11 @@ export interface Rule {
   source: { file: string; line: number };
   /** Compiled with RE2 at build time (the built-in rules): the matcher may then compile it on first use. */
   patternChecked?: boolean;
+  /**
+   * Where every match must start (src/matcher/anchors.ts), read from the pattern at build time along with
+   * `patternChecked` (null: nowhere in particular); absent, the matcher reads it when it compiles.
+   */
+  anchor?: Anchor | null;
   /**
    * A generic rule whose findings come from the scorer (src/engine/generic/): the syntax family it reports
    * (`assignment`, `env`, `url`, …). Its pattern only selects the lines the scorer reads.
