@@ -60,7 +60,7 @@ describe('matcher', () => {
 
   it('gives a chunk dense with a keyword to a Set and a search per rule, and a dense literal to one pass, finding the same', () => {
     const rules = [rule('dense', ['zz'], '(zz_[0-9]{4})'), rule('anchored', ['AAAA'], '(AAAA[0-9]{6})'), rule('rare', ['qq_'], '(qq_[0-9]{4})')];
-    const anchored = compileMatcher(rules);
+    const anchored = compileMatcher(rules, { placesAfterBytes: 0 });
     const plain = compileMatcher(rules, { anchors: false });
     const dense = Buffer.from(`${'zz'.repeat(50_000)} zz_1234 qq_5678 ${'A'.repeat(100_000)}123456`);
     const found = sortCandidates(anchored.find(dense));
@@ -79,10 +79,16 @@ describe('matcher', () => {
 
   it('shards the prefilter past its keyword budget and still finds every rule', () => {
     const rules = Array.from({ length: MAX_KEYWORDS_PER_SET + 10 }, (_, i) => rule(`r${i}`, [`kw${i}x_`], `(kw${i}x_[0-9]{3})`));
-    const matcher = compileMatcher(rules);
-    expect(matcher.prefilterShards).toBe(2);
     const last = rules.length - 1;
-    expect(matcher.find(Buffer.from(`a kw0x_123 b kw${last}x_456`)).map((c) => c.ruleIndex).sort((a, b) => a - b)).toEqual([0, last]);
+    for (const placesAfterBytes of [0, Infinity]) {
+      const matcher = compileMatcher(rules, { placesAfterBytes });
+      expect(matcher.prefilterShards).toBe(2);
+      // The last rule's literal sits in the second shard, found before the first rule's in the text.
+      const text = `a kw${last}x_456 b kw0x_123 kw${last}x_789`;
+      const span = (ruleIndex: number, secret: string) => ({ ruleIndex, start: text.indexOf(secret), end: text.indexOf(secret) + secret.length });
+      expect(matcher.find(Buffer.from(text))).toEqual([span(0, 'kw0x_123'), span(last, `kw${last}x_456`), span(last, `kw${last}x_789`)]);
+      expect(matcher.work.keywordPlaces > 0).toBe(placesAfterBytes === 0);
+    }
   });
 });
 
@@ -159,7 +165,9 @@ describe('keyword-anchored patterns', () => {
 
   it('finds exactly what a pass over the chunk finds, for every built-in rule it applies to', () => {
     const rules = loadRulesWithExamples().filter((r) => r.scorer === undefined && r.pathPattern === undefined);
-    const anchored = compileMatcher(rules);
+    // Places from the keyword pass from the first byte on; `bySet` never takes them (a hook's first megabyte).
+    const anchored = compileMatcher(rules, { placesAfterBytes: 0 });
+    const bySet = compileMatcher(rules, { placesAfterBytes: Infinity });
     const plain = compileMatcher(rules, { anchors: false });
     const next = xorshift32(20261201);
     const below = (n: number) => next() % n;
@@ -201,6 +209,7 @@ describe('keyword-anchored patterns', () => {
         const expected = rules.flatMap((other, otherIndex) => (other.keywords.some((keyword) => folded.includes(keyword.toLowerCase())) ? plain.findWithRule(otherIndex, data) : []));
         const viaPass = anchored.find(data);
         expect(sortCandidates(viaPass), rule.id).toEqual(sortCandidates(expected));
+        expect(sortCandidates(bySet.find(data)), rule.id).toEqual(sortCandidates(expected));
         throughPass += viaPass.filter((candidate) => candidate.ruleIndex === index).length;
       }
     });
@@ -212,6 +221,8 @@ describe('keyword-anchored patterns', () => {
     expect(anchored.find(kelvin)).toContainEqual({ ruleIndex: okx, start: 17, end: 49 });
     expect(examplesFound).toBeGreaterThan(300);
     expect(throughPass).toBe(examplesFound);
+    expect(anchored.work.keywordPlaces).toBeGreaterThan(1000);
+    expect(bySet.work.keywordPlaces).toBe(0);
     expect(anchored.work.anchoredTries).toBeGreaterThan(0);
   });
 });

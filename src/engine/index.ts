@@ -49,7 +49,24 @@ export function createEngine(rules: Rule[], options: EngineOptions): Engine {
     providerPrefixes: providerPrefixes(rules),
     options,
     noise,
-    ...(gated.length === 0 ? {} : { pathRules: { rules: gated, matcher: compileMatcher(gated), anyPath: anyPathRegex(gated), onPath: new Map() } }),
+    ...(gated.length === 0 ? {} : { pathRules: pathRulesOf(gated) }),
+  };
+}
+
+/**
+ * The path rules' matcher compiles on the first chunk one of them takes: a pre-commit hook over five
+ * source files never needs it. Rules not checked at build time compile now, so a bad pattern is still an
+ * error at load time.
+ */
+function pathRulesOf(rules: Rule[]): NonNullable<Engine['pathRules']> {
+  let matcher = rules.every((rule) => rule.patternChecked === true) ? undefined : compileMatcher(rules);
+  return {
+    rules,
+    get matcher() {
+      return (matcher ??= compileMatcher(rules));
+    },
+    anyPath: anyPathRegex(rules),
+    onPath: new Map(),
   };
 }
 

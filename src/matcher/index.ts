@@ -70,16 +70,27 @@ interface CompiledRule {
 export interface MatcherOptions {
   /** Try literal-anchored patterns where their literals occur only (default); off runs every pattern over the chunk. */
   anchors?: boolean;
+  /**
+   * Bytes the matcher reads before the keyword pass looks for places (default 1 MB). Until then an RE2.Set
+   * of the same literals says which rules to run, and each searches the chunk for its own literals: a
+   * pre-commit hook's few files would pay more to compile the alternation and its reverse program (about
+   * 10 ms) than the places save them.
+   */
+  placesAfterBytes?: number;
 }
 
+const PLACES_AFTER_BYTES = 1024 * 1024;
+
 /** Compiles every pattern with RE2; a pattern RE2 rejects is a RuleError naming the rule and its file. */
-export function compileMatcher(rules: readonly Rule[], { anchors = true }: MatcherOptions = {}): Matcher {
+export function compileMatcher(rules: readonly Rule[], { anchors = true, placesAfterBytes = PLACES_AFTER_BYTES }: MatcherOptions = {}): Matcher {
   // Rules checked at build time compile on first use: a pre-commit scan of five files whose keywords hit
   // two rules should not pay for compiling two hundred. Any other rule compiles now, so a bad pattern is
   // an error at load time, naming its file.
   const compiled: (CompiledRule | undefined)[] = rules.map((rule) => (rule.patternChecked ? undefined : compileRule(rule)));
-  const anchored: (CompiledAnchor | false)[] = rules.map((rule) => (anchors ? anchorOf(rule) : false));
-  const pass = compileKeywordPass(rules, anchored);
+  // Read on a rule's first run, or when the keyword pass first needs them: a hook's startup stays cheap.
+  const anchored: (CompiledAnchor | false | undefined)[] = rules.map(() => (anchors ? undefined : false));
+  const anchorFor = (ruleIndex: number): CompiledAnchor | false => (anchored[ruleIndex] ??= anchorOf(rules[ruleIndex]!));
+  const pass = compileKeywordPass(rules);
   const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, prefilterPasses: 0, keywordPlaces: 0, exactRuns: 0, bytesExactScanned: 0, caseMisses: 0, anchoredTries: 0 };
 
   function runPlain(ruleIndex: number, { exact }: CompiledRule, data: Buffer, out: Candidate[]): void {
@@ -142,7 +153,7 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
   /** One rule over the chunk: at the places the keyword pass found (`starts`), else by its own search or a full pass. */
   function runRule(ruleIndex: number, data: Buffer, out: Candidate[], folded: FoldedChunk, starts: readonly number[] | undefined): void {
     const rule = (compiled[ruleIndex] ??= compileRule(rules[ruleIndex]!));
-    const anchor = anchored[ruleIndex]!;
+    const anchor = anchorFor(ruleIndex);
     if (anchor !== false) {
       const at = starts ?? searchStarts(anchor, data, folded);
       // A run of `AAAA…` puts a place at every byte: one pass of the pattern then costs less than a try at each.
@@ -156,19 +167,21 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true }: Match
 
   return {
     ruleCount: rules.length,
-    prefilterShards: pass.shards.length,
+    prefilterShards: Math.ceil(pass.keywords.length / MAX_KEYWORDS_PER_SET),
     work,
     find(data) {
       work.chunks++;
       work.bytesPrefiltered += data.length;
       const candidates: Candidate[] = [];
       if (data.length === 0) return candidates;
-      const hits = runKeywordPass(pass, data, work) ?? wakeBySet(pass, data, work);
+      const placed = work.bytesPrefiltered - data.length >= placesAfterBytes;
+      if (placed) pass.shards ??= preparePlaces(pass, rules, anchorFor);
+      const hits = (placed ? runKeywordPass(pass, data, work) : undefined) ?? wakeBySet(pass, data, work);
       if (hits.woken.size === 0 && hits.caseMissed.size === 0) return candidates;
       const folded = foldedText(data);
       for (const ruleIndex of [...hits.woken].sort((a, b) => a - b)) {
         const starts = pass.positional[ruleIndex] && hits.starts !== undefined ? (hits.starts.get(ruleIndex) ?? []) : undefined;
-        if (starts !== undefined && pass.shards.length > 1) starts.sort((a, b) => a - b);
+        if (starts !== undefined && pass.literals.length > MAX_KEYWORDS_PER_SET) starts.sort((a, b) => a - b);
         runRule(ruleIndex, data, candidates, folded, starts);
       }
       work.caseMisses += hits.caseMissed.size;
@@ -193,17 +206,24 @@ interface LiteralUse {
 }
 
 interface KeywordPass {
-  /** Alternations of the literals, longest first: where several start at one place, the longest is reported. */
-  shards: RE2[];
-  /** Literal id by its lower-case text. */
+  /** Alternations of the literals, longest first (where several start at one place, the longest is reported); compiled on first use. */
+  shards?: RE2[];
+  /** Literal id by its lower-case text: the keywords first, then (once places are asked for) the anchoring literals. */
   idOf: Map<string, number>;
-  /** Per literal id: the ids of the literals that are a prefix of it, itself included (all start where it does). */
-  prefixes: number[][];
+  /**
+   * Per literal id: the ids of the literals that are a prefix of it, itself included (all start where it
+   * does); worked out at the literal's first occurrence, so a hook's startup does not pay for a thousand.
+   */
+  prefixes: (number[] | undefined)[];
+  /** Literal (lower case) by id. */
+  byId: string[];
   uses: LiteralUse[][];
   /** Per rule: anchored, and every anchoring literal is in the pass, so its places come from it. */
   positional: boolean[];
-  /** The same literals as RE2.Sets, compiled the first time a chunk makes the pass give up. */
+  /** The keywords alone as RE2.Sets, compiled the first time a chunk goes without places: they only wake rules. */
   sets?: InstanceType<typeof RE2.Set>[];
+  keywords: string[];
+  /** Every literal, longest first, in the order the alternations hold them (set with them). */
   literals: string[];
 }
 
@@ -223,26 +243,33 @@ interface KeywordHits {
 const MAX_PLACES_PER_KB = 1;
 const MIN_PLACES_BUDGET = 256;
 
-function compileKeywordPass(rules: readonly Rule[], anchored: readonly (CompiledAnchor | false)[]): KeywordPass {
-  const idOf = new Map<string, number>();
-  const literals: string[] = [];
-  const uses: LiteralUse[][] = [];
-  const idFor = (literal: string): number => {
-    const folded = literal.toLowerCase();
-    let id = idOf.get(folded);
-    if (id === undefined) {
-      id = literals.length;
-      idOf.set(folded, id);
-      literals.push(folded);
-      uses.push([]);
-    }
-    return id;
-  };
-  const positional = rules.map(() => false);
+function compileKeywordPass(rules: readonly Rule[]): KeywordPass {
+  const pass: KeywordPass = { idOf: new Map(), byId: [], prefixes: [], uses: [], positional: rules.map(() => false), keywords: [], literals: [] };
   rules.forEach((rule, ruleIndex) => {
     const exact = caseExactKeywords(rule);
-    rule.keywords.forEach((keyword, i) => uses[idFor(keyword)]!.push({ ruleIndex, exact: exact?.[i], kind: 'keyword', offset: 0 }));
-    const anchor = anchored[ruleIndex]!;
+    rule.keywords.forEach((keyword, i) => pass.uses[literalId(pass, keyword)]!.push({ ruleIndex, exact: exact?.[i], kind: 'keyword', offset: 0 }));
+  });
+  pass.keywords = [...pass.byId];
+  return pass;
+}
+
+function literalId(pass: KeywordPass, literal: string): number {
+  const folded = literal.toLowerCase();
+  let id = pass.idOf.get(folded);
+  if (id === undefined) {
+    id = pass.byId.length;
+    pass.idOf.set(folded, id);
+    pass.byId.push(folded);
+    pass.prefixes.push(undefined);
+    pass.uses.push([]);
+  }
+  return id;
+}
+
+/** Adds the rules' anchoring literals to the pass and compiles its alternations: once, when places are first asked for. */
+function preparePlaces(pass: KeywordPass, rules: readonly Rule[], anchorOf: (ruleIndex: number) => CompiledAnchor | false): RE2[] {
+  rules.forEach((rule, ruleIndex) => {
+    const anchor = anchorOf(ruleIndex);
     if (anchor === false) return;
     // An anchoring literal that holds one of the rule's keywords is at most as common as that keyword, which
     // the pass stops at anyway; any other (`token`, `https://`) would stop it far more often than it pays.
@@ -250,25 +277,13 @@ function compileKeywordPass(rules: readonly Rule[], anchored: readonly (Compiled
     const keywords = rule.keywords.map((keyword) => keyword.toLowerCase());
     // Non-ASCII literals are left to the rule's own search: the pass names what it matched by ASCII folding.
     if (!spelled.every((literal) => /^[\x20-\x7e]+$/.test(literal) && keywords.some((keyword) => literal.toLowerCase().includes(keyword)))) return;
-    positional[ruleIndex] = true;
+    pass.positional[ruleIndex] = true;
     for (const literal of spelled) {
-      uses[idFor(literal)]!.push({ ruleIndex, exact: anchor.folded === undefined ? Buffer.from(literal, 'latin1') : undefined, kind: 'anchor', offset: anchor.offset });
+      pass.uses[literalId(pass, literal)]!.push({ ruleIndex, exact: anchor.folded === undefined ? Buffer.from(literal, 'latin1') : undefined, kind: 'anchor', offset: anchor.offset });
     }
   });
-  const prefixes = literals.map((literal) => {
-    const found: number[] = [];
-    for (let length = 1; length <= literal.length; length++) {
-      const id = idOf.get(literal.slice(0, length));
-      if (id !== undefined) found.push(id);
-    }
-    return found;
-  });
-  const longestFirst = [...literals].sort((a, b) => b.length - a.length);
-  const shards: RE2[] = [];
-  for (let first = 0; first < longestFirst.length; first += MAX_KEYWORDS_PER_SET) {
-    shards.push(new RE2(longestFirst.slice(first, first + MAX_KEYWORDS_PER_SET).map(escapeLiteral).join('|'), 'gi'));
-  }
-  return { shards, idOf, prefixes, uses, positional, literals: longestFirst };
+  pass.literals = [...pass.byId].sort((a, b) => b.length - a.length);
+  return shardsOf(pass.literals).map((literals) => new RE2(literals.map(escapeLiteral).join('|'), 'gi'));
 }
 
 /** The keyword pass over one chunk; undefined when it gives up (too many places, or one it cannot name). */
@@ -277,7 +292,7 @@ function runKeywordPass(pass: KeywordPass, data: Buffer, work: MatcherWork): Key
   const starts = hits.starts!;
   const budget = MIN_PLACES_BUDGET + Math.floor((data.length / 1024) * MAX_PLACES_PER_KB);
   let places = 0;
-  for (const shard of pass.shards) {
+  for (const shard of pass.shards!) {
     work.prefilterPasses++;
     shard.lastIndex = 0;
     for (;;) {
@@ -288,7 +303,7 @@ function runKeywordPass(pass: KeywordPass, data: Buffer, work: MatcherWork): Key
       const id = literalIdOf(pass, match[0]);
       // Not expected of ASCII literals; should it happen, the Set decides instead.
       if (++places > budget || id === undefined) return undefined;
-      for (const prefix of pass.prefixes[id]!) {
+      for (const prefix of (pass.prefixes[id] ??= prefixesOf(pass, id))) {
         for (const use of pass.uses[prefix]!) {
           const spelledSo = use.exact === undefined || bytesAt(data, at, use.exact);
           if (use.kind === 'keyword') {
@@ -312,11 +327,11 @@ function runKeywordPass(pass: KeywordPass, data: Buffer, work: MatcherWork): Key
 /** Which rules the literals wake, from one Set pass per shard, with no places: each woken rule then searches for its own. */
 function wakeBySet(pass: KeywordPass, data: Buffer, work: MatcherWork): KeywordHits {
   const hits: KeywordHits = { woken: new Set(), caseMissed: new Set(), starts: undefined };
-  pass.sets ??= pass.shards.map((_, shard) => new RE2.Set(pass.literals.slice(shard * MAX_KEYWORDS_PER_SET, (shard + 1) * MAX_KEYWORDS_PER_SET).map(escapeLiteral), 'i'));
+  pass.sets ??= shardsOf(pass.keywords).map((literals) => new RE2.Set(literals.map(escapeLiteral), 'i'));
   pass.sets.forEach((set, shard) => {
     work.prefilterPasses++;
     for (const index of set.match(data)) {
-      for (const use of pass.uses[pass.idOf.get(pass.literals[shard * MAX_KEYWORDS_PER_SET + index]!)!]!) {
+      for (const use of pass.uses[pass.idOf.get(pass.keywords[shard * MAX_KEYWORDS_PER_SET + index]!)!]!) {
         if (use.kind !== 'keyword') continue;
         if (use.exact === undefined || data.includes(use.exact)) hits.woken.add(use.ruleIndex);
         else hits.caseMissed.add(use.ruleIndex);
@@ -325,6 +340,22 @@ function wakeBySet(pass: KeywordPass, data: Buffer, work: MatcherWork): KeywordH
   });
   for (const ruleIndex of hits.woken) hits.caseMissed.delete(ruleIndex);
   return hits;
+}
+
+function shardsOf(literals: readonly string[]): string[][] {
+  const shards: string[][] = [];
+  for (let first = 0; first < literals.length; first += MAX_KEYWORDS_PER_SET) shards.push(literals.slice(first, first + MAX_KEYWORDS_PER_SET));
+  return shards;
+}
+
+function prefixesOf(pass: KeywordPass, id: number): number[] {
+  const literal = pass.byId[id]!;
+  const found: number[] = [];
+  for (let length = 1; length <= literal.length; length++) {
+    const prefix = pass.idOf.get(literal.slice(0, length));
+    if (prefix !== undefined) found.push(prefix);
+  }
+  return found;
 }
 
 /** The literal RE2 matched, from its bytes: ASCII in any case, or with k and s spelled U+212A and U+017F, as RE2 folds them. */
