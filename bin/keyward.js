@@ -12,8 +12,8 @@ if (major < 22 || (major === 22 && minor < 22)) {
 // main thread keeps state for every blob: it grew to 48 MB of mostly garbage, and the process peaked at
 // 390-400 MB on a 2.65 GB history instead of 310-340 MB, at no gain in speed. V8 reads the growth factor
 // each time it would grow, so this holds the main thread at its start size; workers, whose heaps are made
-// later, start at the size src/scan/pool.ts caps them to (16 MB = 3 semi-spaces of 5 MB), which a worktree
-// scan needs: held at the minimum instead, their scavenges cost it 10% more CPU.
+// later, start near the 16 MB src/scan/pool.ts caps them to, which a worktree scan needs: held at the
+// minimum instead, their scavenges cost it 10% more CPU.
 const { setFlagsFromString } = await import('node:v8');
 setFlagsFromString('--semi-space-growth-factor=1');
 setFlagsFromString('--min-semi-space-size=5');

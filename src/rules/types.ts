@@ -70,7 +70,7 @@ export interface Rule {
   patternChecked?: boolean;
   /**
    * Where every match must start (src/matcher/anchors.ts), read from the pattern at build time along with
-   * `patternChecked` (null: nowhere in particular); absent, the matcher reads it when it compiles.
+   * `patternChecked` (null: nowhere in particular); absent, the matcher reads it from the pattern itself.
    */
   anchor?: Anchor | null;
   /**
