@@ -4,6 +4,7 @@ import { KeywardError } from '../errors.js';
 import { DEFAULT_BASELINE_NAME } from '../pipeline/baseline-file.js';
 import type { ScanOptions, ScanResult, SourceRequest } from '../pipeline/index.js';
 import { FORMATS, type Format } from '../report/types.js';
+import { holdYoungGenerations } from './heap.js';
 import { outputWriter, parseSize, processIo, type CliIo } from './io.js';
 import { NOISE_OPTIONS, type NoiseArgs } from './noise-options.js';
 import { VERIFY_OPTIONS, verifyOptionsOf, type VerifyArgs } from './verify-options.js';
@@ -148,6 +149,7 @@ async function sourceOf(args: ScanArgs, io: CliIo): Promise<SourceRequest> {
   if (args.staged) return { source: 'staged', options: { path } };
   if (args.prePush) return { source: 'pre-push', options: { path } };
   if (history) {
+    holdYoungGenerations();
     const selection = {
       ...(args.branches ? { branches: true } : {}),
       ...(args.tags ? { tags: true } : {}),
