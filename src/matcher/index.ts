@@ -236,7 +236,7 @@ interface KeywordHits {
 }
 
 /**
- * Past this many places per byte the pass gives up on the chunk: a run of `AAAA…` (zeros in base64) holds
+ * Past this many places per KB the pass gives up on the chunk: a run of `AAAA…` (zeros in base64) holds
  * a keyword at every byte, and a regex call per byte costs far more than one Set pass and a search per rule.
  * Real text holds about one place per 30 KB.
  */
