@@ -3,6 +3,7 @@ import { compileFilterRegex, type FilterRegex } from '../matcher/filters.js';
 import type { Rule } from '../rules/types.js';
 import { detectDecoded } from './decode.js';
 import { countDrop, detect, type DetectStats, type Detection, type Span } from './detect.js';
+import { isLockfile, originalOffset, urlLines } from './lockfile.js';
 import { LineIndex, toFinding, type Finding, type Origin } from './finding.js';
 import { chunkAllowlisted, compileNoise, dropOverlaps, noiseReason, type CompiledNoise, type NoiseOptions } from './noise.js';
 import { compileScorer, DEFAULT_MIN_CONFIDENCE, scoreChunk, type GenericScorer } from './generic/index.js';
@@ -117,20 +118,24 @@ export function scanChunk(engine: Engine, data: Buffer, origin: Origin, stats?: 
     countDrop(stats, 'path-allowlist');
     return [];
   }
+  // A lockfile is read by its URL lines only (./lockfile.ts); offsets go back to the chunk's before any filter.
+  const view = isLockfile(origin.path) ? urlLines(data) : undefined;
+  const scanned = view?.data ?? data;
+  const toChunk = (offset: number, isEnd = false) => (view === undefined ? offset : originalOffset(view, offset, isEnd));
   const rejectedSpans: Span[] = [];
-  let detections = detect(engine.matcher, engine.rules, data, stats, rejectedSpans);
-  const onPath = detectPathRules(engine, data, origin.path, stats, rejectedSpans);
+  let detections = detect(engine.matcher, engine.rules, scanned, stats, rejectedSpans);
+  const onPath = detectPathRules(engine, scanned, origin.path, stats, rejectedSpans);
   if (onPath.length > 0) detections = [...detections, ...onPath].sort((a, b) => a.start - b.start || a.end - b.end);
-  if (engine.noise.decode.depth > 0) detections = withDecoded(detections, detectDecoded(engine.matcher, engine.rules, data, engine.noise.decode, stats), stats);
-  detections = resolvePairs(detections, data, stats);
+  if (engine.noise.decode.depth > 0) detections = withDecoded(detections, detectDecoded(engine.matcher, engine.rules, scanned, engine.noise.decode, stats), stats);
+  detections = resolvePairs(detections, scanned, stats);
   const lines = new LineIndex(data);
   if (engine.scorer !== undefined) {
     const explain = engine.options.noise?.explainCandidates === true;
     const generic = scoreChunk(
       engine.scorer,
-      data,
+      scanned,
       origin.path,
-      { minConfidence: engine.options.noise?.minConfidence ?? DEFAULT_MIN_CONFIDENCE, explain, ...(explain ? { lineOf: (offset: number) => lines.position(offset).line } : {}) },
+      { minConfidence: engine.options.noise?.minConfidence ?? DEFAULT_MIN_CONFIDENCE, explain, ...(explain ? { lineOf: (offset: number) => lines.position(toChunk(offset)).line } : {}) },
       stats,
     );
     const kept = generic.filter((detection) => {
@@ -141,7 +146,12 @@ export function scanChunk(engine: Engine, data: Buffer, origin: Origin, stats?: 
     if (kept.length > 0) detections = [...detections, ...kept].sort((a, b) => a.start - b.start || a.end - b.end);
   }
   if (detections.length === 0) return [];
-  detections = dropOverlaps(detections, stats, rejectedSpans);
+  let spans = rejectedSpans;
+  if (view !== undefined) {
+    detections = detections.map((detection) => ({ ...detection, start: toChunk(detection.start), end: toChunk(detection.end, true) }));
+    spans = rejectedSpans.map((span) => ({ start: toChunk(span.start), end: toChunk(span.end, true) }));
+  }
+  detections = dropOverlaps(detections, stats, spans);
   const findings: Finding[] = [];
   for (const detection of detections) {
     const reason = noiseReason(engine.noise, detection, lines, origin);

@@ -4,6 +4,7 @@
  * (a real key pasted into a test is still a leak). The path is a string from the origin: nothing here
  * reads a file.
  */
+import { isLockfile } from '../lockfile.js';
 
 export type Syntax = 'code' | 'config' | 'shell' | 'doc' | 'unknown';
 
@@ -12,6 +13,8 @@ export interface FileContext {
   score: number;
   syntax: Syntax;
   signals: string[];
+  /** A package manager's lockfile (../lockfile.ts): only credentials inside URLs can be in one. */
+  lockfile: boolean;
 }
 
 const CODE = new Set(['ps1', 'psm1', 'psd1', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'mts', 'cts', 'py', 'pyw', 'java', 'kt', 'kts', 'scala', 'groovy', 'gradle', 'cs', 'vb', 'fs', 'go', 'rb', 'php', 'rs', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'm', 'mm', 'dart', 'lua', 'pl', 'pm', 'r', 'jl', 'ex', 'exs', 'erl', 'clj', 'vue', 'svelte', 'sol', 'cshtml', 'razor', 'ipynb']);
@@ -75,5 +78,5 @@ function readContext(path: string): FileContext {
     score -= 0.1;
     signals.push('documentation file');
   }
-  return { score, syntax, signals: Object.freeze(signals) as string[] };
+  return { score, syntax, signals: Object.freeze(signals) as string[], lockfile: isLockfile(base) };
 }

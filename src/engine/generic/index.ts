@@ -27,11 +27,15 @@ export interface GenericScorer {
   selector: LineSelector;
   /** Code files: without the families of unquoted config values, whose lines code is full of (`token = await …`). */
   codeSelector: LineSelector | undefined;
+  /** Lockfiles: only the families of credentials inside URLs (see FileContext.lockfile). */
+  lockfileSelector: LineSelector | undefined;
   ruleOf: Map<Family, Rule>;
 }
 
 /** Families whose values are unquoted words: in code such a word is an expression, never a literal. */
 const CONFIG_ONLY: ReadonlySet<Family> = new Set(['env']);
+/** Families whose credentials sit inside a URL: the only ones a lockfile, which a tool writes, can hold. */
+const IN_URLS: ReadonlySet<Family> = new Set(['url', 'query']);
 
 export interface ScoreOptions {
   minConfidence: Confidence;
@@ -48,10 +52,14 @@ export function compileScorer(rules: readonly Rule[]): GenericScorer | undefined
     if (rule.scorer !== undefined && !ruleOf.has(rule.scorer as Family)) ruleOf.set(rule.scorer as Family, rule);
   }
   if (ruleOf.size === 0) return undefined;
-  const codeRules = [...ruleOf.entries()].filter(([family]) => !CONFIG_ONLY.has(family)).map(([, rule]) => rule.pattern);
+  const selectorOf = (keep: (family: Family) => boolean) => {
+    const patterns = [...ruleOf.entries()].filter(([family]) => keep(family)).map(([, rule]) => rule.pattern);
+    return patterns.length === 0 ? undefined : compileLineSelector(patterns);
+  };
   return {
-    selector: compileLineSelector([...ruleOf.values()].map((rule) => rule.pattern)),
-    codeSelector: codeRules.length === 0 ? undefined : compileLineSelector(codeRules),
+    selector: selectorOf(() => true)!,
+    codeSelector: selectorOf((family) => !CONFIG_ONLY.has(family)),
+    lockfileSelector: selectorOf((family) => IN_URLS.has(family)),
     ruleOf,
   };
 }
@@ -153,7 +161,7 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
   // One search of the whole chunk, made only when a value could be a Secret's base64 `data:` entry.
   const kubernetesSecret = () => (isSecretManifest ??= data.includes('kind: Secret'));
   const floor = THRESHOLDS[options.minConfidence];
-  const selector = file.syntax === 'code' ? scorer.codeSelector : scorer.selector;
+  const selector = file.lockfile ? scorer.lockfileSelector : file.syntax === 'code' ? scorer.codeSelector : scorer.selector;
   if (selector === undefined) return found;
   const seen = new Set<string>();
   const scoreLine = (start: number, end: number) => {

@@ -24,6 +24,13 @@ export interface BlobStreamResult {
   catFileStderr: string;
 }
 
+/**
+ * Every version of a file but one is stored as a delta on another, and reading the history walks the
+ * chains: with git's default 96 MB of inflated bases kept, git re-inflated so many that reading every blob
+ * of a 2.65 GB history took 22-27 CPU seconds; with 192 MB, 14-19 (and 316 MB resident instead of 248).
+ */
+const DELTA_BASE_CACHE = '192m';
+
 /** Names waiting for their answer from cat-file; kept short so a huge history never sits in memory. */
 const QUEUE_HIGH = 16_384;
 const QUEUE_LOW = 4_096;
@@ -42,7 +49,7 @@ export interface BlobStreamOptions {
  */
 export async function streamBlobs(cwd: string, lister: BlobLister, handlers: BlobHandlers, { onListed, onSized, tee }: BlobStreamOptions = {}): Promise<BlobStreamResult> {
   // --buffer: git flushes when its buffer fills, not after every object (which costs a syscall per blob).
-  const catFile = spawnGit(cwd, ['cat-file', '--batch', '--buffer']);
+  const catFile = spawnGit(cwd, ['-c', `core.deltaBaseCacheLimit=${DELTA_BASE_CACHE}`, 'cat-file', '--batch', '--buffer']);
   const output = await reblocked(catFile.child.stdout);
   // Started after that await, with its listeners in the same turn: a lister that fails at once (a bad
   // revision) would otherwise exit and have its output flushed to nobody before they are attached.
