@@ -27,8 +27,8 @@ export interface GenericScorer {
   selector: LineSelector;
   /** Code files: without the families of unquoted config values, whose lines code is full of (`token = await …`). */
   codeSelector: LineSelector | undefined;
-  /** Lockfiles: only the families of credentials inside URLs (see FileContext.lockfile). */
-  lockfileSelector: LineSelector | undefined;
+  /** Lockfiles: only the families of credentials inside URLs (see FileContext.lockfile); compiled on first use. */
+  readonly lockfileSelector: LineSelector | undefined;
   ruleOf: Map<Family, Rule>;
 }
 
@@ -56,10 +56,15 @@ export function compileScorer(rules: readonly Rule[]): GenericScorer | undefined
     const patterns = [...ruleOf.entries()].filter(([family]) => keep(family)).map(([, rule]) => rule.pattern);
     return patterns.length === 0 ? undefined : compileLineSelector(patterns);
   };
+  let lockfileSelector: LineSelector | undefined | null = null;
   return {
     selector: selectorOf(() => true)!,
     codeSelector: selectorOf((family) => !CONFIG_ONLY.has(family)),
-    lockfileSelector: selectorOf((family) => IN_URLS.has(family)),
+    // A hook's startup should not pay for a regex that most commits never need.
+    get lockfileSelector() {
+      if (lockfileSelector === null) lockfileSelector = selectorOf((family) => IN_URLS.has(family));
+      return lockfileSelector;
+    },
     ruleOf,
   };
 }
