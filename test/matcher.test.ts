@@ -72,6 +72,8 @@ describe('matcher', () => {
     // One try each at `zz_` and `qq_`; `AAAA` is at every byte of the run, so that pattern ran once over the chunk instead.
     expect(anchored.work.anchoredTries).toBe(2);
     expect(anchored.work.bytesExactScanned).toBe(dense.length);
+    // The rule's own search for `AAAA` stopped at its budget of places instead of listing 100,000.
+    expect(anchored.work.literalSearchPlaces).toBeLessThan(1000);
     const sparse = Buffer.from(`${'x'.repeat(4096)} AAAA654321 zz_4321`);
     expect(sortCandidates(anchored.find(sparse)).map((c) => sparse.toString('utf8', c.start, c.end))).toEqual(['zz_4321', 'AAAA654321']);
     expect(anchored.work.anchoredTries).toBe(4);

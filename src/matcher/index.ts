@@ -47,6 +47,8 @@ export interface MatcherWork {
   caseMisses: number;
   /** Places a literal-anchored pattern was tried at (./anchors.ts), instead of a pass over the chunk. */
   anchoredTries: number;
+  /** Places a rule's own search for its literals found (when the keyword pass gave none). */
+  literalSearchPlaces: number;
 }
 
 export interface Matcher {
@@ -91,7 +93,7 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true, placesA
   const anchored: (CompiledAnchor | false | undefined)[] = rules.map(() => (anchors ? undefined : false));
   const anchorFor = (ruleIndex: number): CompiledAnchor | false => (anchored[ruleIndex] ??= anchorOf(rules[ruleIndex]!));
   const pass = compileKeywordPass(rules);
-  const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, prefilterPasses: 0, keywordPlaces: 0, exactRuns: 0, bytesExactScanned: 0, caseMisses: 0, anchoredTries: 0 };
+  const work: MatcherWork = { chunks: 0, bytesPrefiltered: 0, prefilterPasses: 0, keywordPlaces: 0, exactRuns: 0, bytesExactScanned: 0, caseMisses: 0, anchoredTries: 0, literalSearchPlaces: 0 };
 
   function runPlain(ruleIndex: number, { exact }: CompiledRule, data: Buffer, out: Candidate[]): void {
     work.exactRuns++;
@@ -107,19 +109,28 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true, placesA
     }
   }
 
-  /** Where the literals of a rule outside the keyword pass are, by searching the chunk for each. */
-  function searchStarts(anchor: CompiledAnchor, data: Buffer, folded: FoldedChunk): number[] | undefined {
+  /**
+   * Where the literals of a rule outside the keyword pass are, by searching the chunk for each; undefined
+   * past `limit` places (the search stops there: a run of `AAAA…` would give one at every byte).
+   */
+  function searchStarts(anchor: CompiledAnchor, data: Buffer, folded: FoldedChunk, limit: number): number[] | undefined {
     const starts: number[] = [];
     if (anchor.folded === undefined) {
       for (const literal of anchor.literals) {
-        for (let at = data.indexOf(literal); at !== -1; at = data.indexOf(literal, at + 1)) starts.push(Math.max(0, at - anchor.offset));
+        for (let at = data.indexOf(literal); at !== -1; at = data.indexOf(literal, at + 1)) {
+          work.literalSearchPlaces++;
+          if (starts.push(Math.max(0, at - anchor.offset)) > limit) return undefined;
+        }
       }
     } else {
       // RE2 folds k and s with the Kelvin sign and the long s too, which no ASCII search sees: such a chunk gets the plain pass.
       if (anchor.foldsBeyondAscii && folded.holdsUnicodeFolds()) return undefined;
       const text = folded.text();
       for (const literal of anchor.folded) {
-        for (let at = text.indexOf(literal); at !== -1; at = text.indexOf(literal, at + 1)) starts.push(Math.max(0, at - anchor.offset));
+        for (let at = text.indexOf(literal); at !== -1; at = text.indexOf(literal, at + 1)) {
+          work.literalSearchPlaces++;
+          if (starts.push(Math.max(0, at - anchor.offset)) > limit) return undefined;
+        }
       }
     }
     if ((anchor.folded ?? anchor.literals).length > 1) starts.sort((a, b) => a - b);
@@ -155,9 +166,10 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true, placesA
     const rule = (compiled[ruleIndex] ??= compileRule(rules[ruleIndex]!));
     const anchor = anchorFor(ruleIndex);
     if (anchor !== false) {
-      const at = starts ?? searchStarts(anchor, data, folded);
       // A run of `AAAA…` puts a place at every byte: one pass of the pattern then costs less than a try at each.
-      if (at !== undefined && at.length <= MIN_PLACES_BUDGET + (data.length / 1024) * MAX_PLACES_PER_KB) {
+      const limit = MIN_PLACES_BUDGET + (data.length / 1024) * MAX_PLACES_PER_KB;
+      const at = starts ?? searchStarts(anchor, data, folded, limit);
+      if (at !== undefined && at.length <= limit) {
         runAnchored(ruleIndex, rule, at, data, out);
         return;
       }
