@@ -82,6 +82,7 @@ export function urlLines(data: Buffer): LineView {
 
 /** The chunk offset of an offset in the view; an exclusive end maps from the byte before it. */
 export function originalOffset(view: LineView, offset: number, isEnd = false): number {
+  if (view.viewStarts.length === 0) return offset;
   const probe = isEnd && offset > 0 ? offset - 1 : offset;
   let low = 0;
   let high = view.viewStarts.length - 1;

@@ -61,7 +61,8 @@ describe('generic credentials in lockfiles', () => {
     // An end at a line's end maps to that line's end, not to the next line's start.
     const firstEnd = view.viewStarts[1]! - 1;
     expect(originalOffset(view, firstEnd, true)).toBe(data.indexOf('\n', data.indexOf('x https')));
-    expect(urlLines(Buffer.from('no urls here\n')).data.length).toBe(0);
+    const none = urlLines(Buffer.from('no urls here\n'));
+    expect([none.data.length, originalOffset(none, 0)]).toEqual([0, 0]);
     const engine = createEngine(loadRules(), { revealSecrets: true });
     const where = (path: string) => scanChunk(engine, data, { path }).map((f) => `${f.ruleId} ${f.line}:${f.column} ${f.secret}`).sort();
     expect(where('Cargo.lock')).toEqual(where('notes.txt'));
