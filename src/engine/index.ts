@@ -3,10 +3,11 @@ import { compileFilterRegex, type FilterRegex } from '../matcher/filters.js';
 import type { Rule } from '../rules/types.js';
 import { detectDecoded } from './decode.js';
 import { countDrop, detect, type DetectStats, type Detection, type Span } from './detect.js';
-import { isLockfile, originalOffset, urlLines } from './lockfile.js';
+import { originalOffset, urlLines } from './lockfile.js';
 import { LineIndex, toFinding, type Finding, type Origin } from './finding.js';
 import { chunkAllowlisted, compileNoise, dropOverlaps, noiseReason, type CompiledNoise, type NoiseOptions } from './noise.js';
 import { compileScorer, DEFAULT_MIN_CONFIDENCE, scoreChunk, type GenericScorer } from './generic/index.js';
+import { fileContext } from './generic/file-context.js';
 import { resolvePairs, withPartRules } from './pairs.js';
 
 export interface EngineOptions {
@@ -119,7 +120,8 @@ export function scanChunk(engine: Engine, data: Buffer, origin: Origin, stats?: 
     return [];
   }
   // A lockfile is read by its URL lines only (./lockfile.ts); offsets go back to the chunk's before any filter.
-  const view = isLockfile(origin.path) ? urlLines(data) : undefined;
+  // fileContext reads each path once; a history asks for every version of every file.
+  const view = fileContext(origin.path).lockfile ? urlLines(data) : undefined;
   const scanned = view?.data ?? data;
   const toChunk = (offset: number, isEnd = false) => (view === undefined ? offset : originalOffset(view, offset, isEnd));
   const rejectedSpans: Span[] = [];

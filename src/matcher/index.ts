@@ -167,7 +167,7 @@ export function compileMatcher(rules: readonly Rule[], { anchors = true, placesA
     const anchor = anchorFor(ruleIndex);
     if (anchor !== false) {
       // A run of `AAAA…` puts a place at every byte: one pass of the pattern then costs less than a try at each.
-      const limit = MIN_PLACES_BUDGET + (data.length / 1024) * MAX_PLACES_PER_KB;
+      const limit = placesBudget(data.length);
       const at = starts ?? searchStarts(anchor, data, folded, limit);
       if (at !== undefined && at.length <= limit) {
         runAnchored(ruleIndex, rule, at, data, out);
@@ -255,6 +255,11 @@ interface KeywordHits {
 const MAX_PLACES_PER_KB = 1;
 const MIN_PLACES_BUDGET = 256;
 
+/** The places a chunk of `length` bytes may give one search, the keyword pass's or a rule's own, before one pass replaces them. */
+function placesBudget(length: number): number {
+  return MIN_PLACES_BUDGET + Math.floor((length / 1024) * MAX_PLACES_PER_KB);
+}
+
 function compileKeywordPass(rules: readonly Rule[]): KeywordPass {
   const pass: KeywordPass = { idOf: new Map(), byId: [], prefixes: [], uses: [], positional: rules.map(() => false), keywords: [], literals: [] };
   rules.forEach((rule, ruleIndex) => {
@@ -302,7 +307,7 @@ function preparePlaces(pass: KeywordPass, rules: readonly Rule[], anchorOf: (rul
 function runKeywordPass(pass: KeywordPass, data: Buffer, work: MatcherWork): KeywordHits | undefined {
   const hits: KeywordHits = { woken: new Set(), caseMissed: new Set(), starts: new Map() };
   const starts = hits.starts!;
-  const budget = MIN_PLACES_BUDGET + Math.floor((data.length / 1024) * MAX_PLACES_PER_KB);
+  const budget = placesBudget(data.length);
   let places = 0;
   for (const shard of pass.shards!) {
     work.prefilterPasses++;
