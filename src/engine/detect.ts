@@ -133,11 +133,19 @@ function isAsciiAlphanumeric(byte: number): boolean {
 
 /** Why `secret` is not reported under `rule`, or undefined when it is. */
 export function rejectReason(rule: Rule, secret: string): DropReason | undefined {
-  if (!rule.allowPlaceholders && looksLikePlaceholder(stripLiteralPrefix(rule, secret))) return 'placeholder';
+  if (!rule.allowPlaceholders && looksLikePlaceholder(stripLiteralPrefix(rule, secret)) && !hasValidChecksum(rule, secret)) return 'placeholder';
   if (rule.requireLetterAndDigit && !(/[0-9]/.test(secret) && /[A-Za-z]/.test(secret))) return 'shape';
   if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return 'entropy';
   if (rule.validator !== undefined && !hasValidCrc32Base62(secret, rule.validator.covers)) return 'checksum';
   return undefined;
+}
+
+/**
+ * A valid checksum outranks the placeholder heuristics: a typed `ghp_xxxx…` fails it, while a random body
+ * spells `xxxx` or `dummy` now and then (about 1 issued key in 20,000), and that key is real.
+ */
+function hasValidChecksum(rule: Rule, secret: string): boolean {
+  return rule.validator !== undefined && hasValidCrc32Base62(secret, rule.validator.covers);
 }
 
 /** The secret without the rule keyword it starts with (`sk_live_`), so the prefix never reads as a placeholder. */

@@ -3,7 +3,13 @@
  * `<your-key>`, `{{ token }}`, one character repeated, a plain ascending run. `body` is the secret
  * without its literal prefix, so `sk_live_` itself never makes a key look like a placeholder.
  */
-const PLACEHOLDER_MARKERS = /x{4,}|\*{4,}|\.{3}|example|sample|dummy|placeholder|redacted|your[_-]?(?:api[_-]?)?(?:key|token|secret)|insert[_-]?|replace[_-]?me|changeme|\$\{|\{\{|<[a-z_-]+>|%[a-z_]+%/i;
+const PLACEHOLDER_MARKERS = /\*{4,}|\.{3}|example|sample|dummy|placeholder|redacted|your[_-]?(?:api[_-]?)?(?:key|token|secret)|insert[_-]?|replace[_-]?me|changeme|\$\{|\{\{|<[a-z_-]+>|%[a-z_]+%/i;
+
+/**
+ * A typed run of x keeps one case (`xxxx`, `XXXX`); a mixed-case run (`xXxX`) is what a random base62
+ * body spells about once in every 15,000 keys of 60 characters.
+ */
+const X_RUN = /x{4,}|X{4,}/;
 
 const SEQUENCES = [
   '0123456789',
@@ -17,7 +23,7 @@ const PLACEHOLDER_VALUES = new Set(['password', 'passwd', 'pass', 'secret', 'tok
 export function looksLikePlaceholder(body: string): boolean {
   if (body.length === 0) return true;
   if (PLACEHOLDER_VALUES.has(body.toLowerCase())) return true;
-  if (PLACEHOLDER_MARKERS.test(body)) return true;
+  if (PLACEHOLDER_MARKERS.test(body) || X_RUN.test(body)) return true;
   // `00000000-0000-0000-0000-000000000000`: separators do not make a repeated character random.
   if (isOneRepeatedCharacter(body.replace(/[-_.:/]/g, '') || body)) return true;
   return isPlainSequence(body);
