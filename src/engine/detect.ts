@@ -3,6 +3,7 @@ import type { Rule } from '../rules/types.js';
 import { hasValidCrc32Base62 } from '../validators/checksum.js';
 import { shannonEntropy } from '../validators/entropy.js';
 import { looksLikePlaceholder } from '../validators/placeholder.js';
+import { looksGenerated } from '../validators/shape.js';
 import type { JwtInfo } from './generic/jwt.js';
 
 /** A match that survived its rule's validators. Offsets are bytes into the chunk. */
@@ -102,7 +103,7 @@ export function validate(candidates: Candidate[], rules: readonly Rule[], data: 
     const reason = startsInsideWord(rule, secret, data, candidate.start) ? 'boundary' : rejectReason(rule, secret);
     if (reason !== undefined) {
       countDrop(stats, reason, rule.id);
-      if (rejectedSpans !== undefined && !rule.tags.includes('generic')) rejectedSpans.push({ start: candidate.start, end: candidate.end });
+      if (rejectedSpans !== undefined && !rule.tags.includes('generic') && !leavesToGeneric(rule, secret, reason)) rejectedSpans.push({ start: candidate.start, end: candidate.end });
       continue;
     }
     const key = `${candidate.ruleIndex}:${candidate.start}:${candidate.end}`;
@@ -114,6 +115,15 @@ export function validate(candidates: Candidate[], rules: readonly Rule[], data: 
     detections.push({ rule, start: candidate.start, end: candidate.end, secret });
   }
   return detections.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/**
+ * A context rule (`VONAGE_API_SECRET=` and a bare value) that finds the value too plain for its provider's
+ * format has not shown it is no credential: a real 16-character secret has no digit 6 times in 100. The
+ * generic scorer judges that value on its own. A prefixed token (`ghp_`, `sk_live_`) ruled out stays ruled out.
+ */
+function leavesToGeneric(rule: Rule, secret: string, reason: DropReason): boolean {
+  return (reason === 'shape' || reason === 'entropy') && stripLiteralPrefix(rule, secret).length === secret.length;
 }
 
 /**
@@ -134,7 +144,7 @@ function isAsciiAlphanumeric(byte: number): boolean {
 /** Why `secret` is not reported under `rule`, or undefined when it is. */
 export function rejectReason(rule: Rule, secret: string): DropReason | undefined {
   if (!rule.allowPlaceholders && looksLikePlaceholder(stripLiteralPrefix(rule, secret)) && !hasValidChecksum(rule, secret)) return 'placeholder';
-  if (rule.requireLetterAndDigit && !(/[0-9]/.test(secret) && /[A-Za-z]/.test(secret))) return 'shape';
+  if (rule.requireLetterAndDigit && !looksGenerated(secret)) return 'shape';
   if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return 'entropy';
   if (rule.validator !== undefined && !hasValidCrc32Base62(secret, rule.validator.covers)) return 'checksum';
   return undefined;

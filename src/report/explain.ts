@@ -6,7 +6,7 @@ const REASON_TEXT: Record<DropReason, string> = {
   checksum: 'checksum did not match',
   entropy: 'entropy below the rule minimum',
   placeholder: 'looks like a placeholder (xxxx, ${VAR}, <key>, example…)',
-  shape: 'no letter-and-digit mix (generic rules)',
+  shape: 'value reads as words, not generated (no digit, no random mix of case)',
   duplicate: 'same rule, same span (or found again after decoding)',
   'inline-ignore': 'inline marker (keyward:allow, gitleaks:allow, …)',
   allowlist: 'allowlist regex (secret, line or rule path)',

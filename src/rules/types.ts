@@ -45,7 +45,7 @@ export interface Rule {
   entropy?: number;
   validator?: ChecksumValidator;
   allowPlaceholders: boolean;
-  /** The secret must hold both a letter and a digit (generic rules: names and words are not secrets). */
+  /** The secret must look generated: a letter and a digit, or letters in a random mix of case, not words. */
   requireLetterAndDigit?: boolean;
   references: string[];
   examples: RuleExample[];
