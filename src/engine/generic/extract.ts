@@ -39,6 +39,8 @@ export interface LineContext {
   kubernetesSecret: () => boolean;
   /** The line before this one (asked only of a `value:` line, to find the name it belongs to). */
   previousLine?: () => string;
+  /** A dotenv file: dotenv reads an unquoted value to the first space, so `;`, `)`, `}` and `]` are part of it. */
+  dotenv?: boolean;
 }
 
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
@@ -600,12 +602,13 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
       const annotation = TYPE_ANNOTATION.exec(line);
       if (annotation !== null) valueAt += annotation[0].length;
     }
-    let value = parseValue(line, valueAt, code);
+    const toSpace = context.dotenv === true;
+    let value = parseValue(line, valueAt, code, toSpace);
     // `password: string = "…"` (TypeScript), `password: str = "…"` (Python): skip the type annotation.
     if (value !== undefined && !value.quoted && operator === ':' && /^[ \t]*=(?![=>])/.test(line.slice(value.end))) {
       valueAt = value.end + line.slice(value.end).indexOf('=') + 1;
       while (line[valueAt] === ' ' || line[valueAt] === '\t') valueAt++;
-      value = parseValue(line, valueAt, code);
+      value = parseValue(line, valueAt, code, toSpace);
     }
     if (value === undefined) continue;
     done = Math.max(done, value.end);
@@ -665,7 +668,7 @@ interface ParsedValue {
 }
 
 /** The value starting at `at`: a quoted literal (with a prefix like r"…" or @"…", or inside String("…")), or a bare word. */
-function parseValue(line: string, at: number, code: boolean): ParsedValue | undefined {
+function parseValue(line: string, at: number, code: boolean, toSpace = false): ParsedValue | undefined {
   let i = at;
   const length = line.length;
   if (i >= length) return undefined;
@@ -700,7 +703,8 @@ function parseValue(line: string, at: number, code: boolean): ParsedValue | unde
   let j = i;
   while (j < length) {
     const c = line[j]!;
-    if (c === ' ' || c === '\t' || c === '"' || c === "'" || c === '`' || c === ';' || c === ')' || c === '}' || c === ']' || c === '<' || c === '\r') break;
+    if (c === ' ' || c === '\t' || c === '\r') break;
+    if (!toSpace && (c === '"' || c === "'" || c === '`' || c === ';' || c === ')' || c === '}' || c === ']' || c === '<')) break;
     if (c === ',' && (code || line[j + 1] === ' ' || line[j + 1] === '"' || line[j + 1] === undefined)) break;
     if (c === '#' && j > i && line[j - 1] === ' ') break;
     j++;
@@ -708,7 +712,7 @@ function parseValue(line: string, at: number, code: boolean): ParsedValue | unde
   if (j === i) return undefined;
   // A bare word followed by `(`, `.`, `[`: an expression, whatever syntax.
   let text = line.slice(i, j);
-  if (line[j] === '(' || text.endsWith('[') || /^[ \t]*(?:\+|\|\||\?\?|&&|\?[^?])/.test(line.slice(j, j + 4))) text = `${text}()`;
+  if (!toSpace && (line[j] === '(' || text.endsWith('[') || /^[ \t]*(?:\+|\|\||\?\?|&&|\?[^?])/.test(line.slice(j, j + 4)))) text = `${text}()`;
   text = text.replace(/,$/, '');
   return { text, start: i, end: i + text.replace(/\(\)$/, '').length, quoted: false };
 }

@@ -15,6 +15,8 @@ export interface FileContext {
   signals: string[];
   /** A package manager's lockfile (../lockfile.ts): only credentials inside URLs can be in one. */
   lockfile: boolean;
+  /** A dotenv file (`.env`, `.env.production`, `prod.env`): an unquoted value runs to a space, `;` and `)` included. */
+  dotenv: boolean;
 }
 
 const CODE = new Set(['ps1', 'psm1', 'psd1', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'mts', 'cts', 'py', 'pyw', 'java', 'kt', 'kts', 'scala', 'groovy', 'gradle', 'cs', 'vb', 'fs', 'go', 'rb', 'php', 'rs', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'm', 'mm', 'dart', 'lua', 'pl', 'pm', 'r', 'jl', 'ex', 'exs', 'erl', 'clj', 'vue', 'svelte', 'sol', 'cshtml', 'razor', 'ipynb']);
@@ -28,6 +30,9 @@ const EXAMPLE_DIR = /(?:^|\/)(?:examples?|samples?|demos?|docs?|documentation|tu
 /** Translations: `password: Passwort` there is a label in another language, never a credential. */
 const LOCALE_PATH = /(?:^|\/)(?:locales?|i18n|l10n|lang|langs|languages|translations?)\/|(?:^|\/)(?:messages|strings|resources|translations?)(?:[._-][a-z]{2}(?:[_-][a-z]{2,4})?)?\.(?:properties|json|ya?ml|xml|resx|strings)$|\.(?:po|pot|xliff|xlf|strings|stringsdict)$/i;
 const EXAMPLE_FILE = /\.(?:example|sample|template|tmpl|dist|default|defaults|skel|orig)(?:\.[\w]+)?$|(?:^|[/._-])(?:example|sample|template)(?:[._-][^/]*)?$/i;
+
+/** Not `.envrc`: direnv's file is a shell script. */
+const DOTENV = /^\.env(?:\.[\w.-]+)?$|\.env$/;
 
 /** A history holds a few thousand paths over a hundred thousand blobs: each path is read once. */
 const cache = new Map<string, FileContext>();
@@ -78,5 +83,5 @@ function readContext(path: string): FileContext {
     score -= 0.1;
     signals.push('documentation file');
   }
-  return { score, syntax, signals: Object.freeze(signals) as string[], lockfile: isLockfile(base) };
+  return { score, syntax, signals: Object.freeze(signals) as string[], lockfile: isLockfile(base), dotenv: DOTENV.test(base) };
 }

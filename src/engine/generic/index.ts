@@ -177,7 +177,7 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
       const from = data.lastIndexOf(10, start - 2) + 1;
       return data.toString('utf8', Math.max(from, start - 1024), start - 1).replace(/\r$/, '');
     };
-    for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret, previousLine })) {
+    for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret, previousLine, dotenv: file.dotenv })) {
       const rule = scorer.ruleOf.get(candidate.family);
       if (rule === undefined) continue;
       const byteStart = start + (ascii ? candidate.start : Buffer.byteLength(line.slice(0, candidate.start)));

@@ -4,6 +4,7 @@
  * config file, unquoted in code, where an unquoted word is an expression).
  */
 import { shannonEntropy } from '../../validators/entropy.js';
+import { looksGenerated } from '../../validators/shape.js';
 
 export interface ValueContext {
   /** The value was a quoted string literal (or sits inside one, as in a connection string). */
@@ -38,7 +39,10 @@ const PLACEHOLDER_WORDS = new Set([
 ]);
 
 const PLACEHOLDER_MARKERS =
-  /x{3,}|\*{3,}|\.{3}|…|_{3,}|-{3,}|#{3,}|example|sample|dummy|placeholder|redacted|your[_-]?|[_-]here\b|insert[_-]?|replace[_-]?(?:me|with|this)|changeme|change[_-]me|\b(?:todo|tbd|fixme)\b|^<.*>$|^\[.*\]$|^\{.*\}$|\benter[_ -]|\bmy[_-]?(?:api|secret|token|pass|key)|(?<![a-z])fake|(?<![a-z])mock|(?<![a-z])not[_-]?(?:a[_-]?)?(?:real|secret|set|valid)|^(?:wrong|bad|invalid|incorrect)[_-]/i;
+  /\*{3,}|\.{3}|…|_{3,}|-{3,}|#{3,}|example|sample|dummy|placeholder|redacted|your[_-]?|[_-]here\b|insert[_-]?|replace[_-]?(?:me|with|this)|changeme|change[_-]me|\b(?:todo|tbd|fixme)\b|^<.*>$|^\[.*\]$|^\{.*\}$|\benter[_ -]|\bmy[_-]?(?:api|secret|token|pass|key)|(?<![a-z])fake|(?<![a-z])mock|(?<![a-z])not[_-]?(?:a[_-]?)?(?:real|secret|set|valid)|^(?:wrong|bad|invalid|incorrect)[_-]/i;
+
+/** A typed `xxx` keeps one case; `xXx` is what random base62 spells (once in 2,000 values of 32 characters). */
+const X_RUN = /x{3,}|X{3,}/;
 
 /** `${VAR}`, `$VAR`, `$(cmd)`, `%(x)s`, `{{ x }}`, `%VAR%`, `#{x}`, `<%= x %>`, `@{x}`: templates and references. */
 const TEMPLATE = /\$\{|\$\(|\{\{|\}\}|%\([\w.]+\)[sd]|^%[\w.]+%$|#\{|<%|\$\[|@\{|^\$[A-Za-z_][\w]*$|^\$env:|^\{[\w.]+\}$|^:[a-z_]+$|^@[\w.]+@$|^\$\$|\bvault:|^!(?:vault|ref|sub|getatt|secret)\b|^ENC\[|^\$[0-9]$|%\(|\{[A-Za-z_][\w.]*(?:\[[^\]]*\])?\}/i;
@@ -106,7 +110,7 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (/^(?:bearer|basic|token|digest|bot)\s/i.test(trimmed)) return no('an Authorization value (judged as a header)');
   if (context.quoted && /^(?:process\.env|os\.environ|getenv)/.test(trimmed)) return no('reference');
   if (PLACEHOLDER_WORDS.has(lower) || PLACEHOLDER_WORDS.has(lower.replace(/[^a-z0-9_]/g, ''))) return no('placeholder word');
-  if (PLACEHOLDER_MARKERS.test(trimmed)) return no('placeholder or example marker');
+  if (PLACEHOLDER_MARKERS.test(trimmed) || X_RUN.test(trimmed)) return no('placeholder or example marker');
   if (isRepeatedOrSequence(trimmed)) return no('repeated character or plain sequence');
   const nameWords = context.name.replace(/[^a-z0-9]/g, '');
   if (nameWords.length >= 3 && lower.replace(/[^a-z0-9]/g, '') === nameWords) return no('value repeats the key name');
@@ -115,7 +119,7 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (DATE.test(trimmed)) return no('date');
   if (DURATION.test(trimmed)) return no('duration or size');
   if (COLOR.test(trimmed) && trimmed.length <= 7) return no('colour');
-  if (PATHLIKE.test(trimmed)) return no('path or URL (where a secret is, not the secret)');
+  if (PATHLIKE.test(trimmed) && !isBase64WithSlashes(trimmed)) return no('path or URL (where a secret is, not the secret)');
   if (SENTENCE.test(trimmed)) return no('prose');
   if (/\s/.test(trimmed) && trimmed.split(/\s+/).length > 3 && !/\d/.test(trimmed)) return no('several words: prose or a command');
   if (VERIFIER.test(trimmed)) return no('stored password verifier (a hash), not the password');
@@ -175,6 +179,17 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   signals.push(`relative entropy ${relative.toFixed(2)}`);
   signals.push(`value: ${length} chars, ${classes} character class${classes === 1 ? '' : 'es'}, entropy ${entropy.toFixed(1)}`);
   return { score, signals };
+}
+
+/**
+ * `W7mC/UyxAeEofajcOe/jnXUabGglMckY`: one random base64 value in 16 of 32 characters holds two slashes, so
+ * it reads as `dir/dir/file`. The parts of a path are names (`src`, `main`, `Controllers`, `photo1` now
+ * and then); most parts of base64 look generated.
+ */
+function isBase64WithSlashes(value: string): boolean {
+  if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value)) return false;
+  const parts = value.replace(/=+$/, '').split('/').filter((part) => part.length >= 4);
+  return parts.length > 0 && parts.filter((part) => looksGenerated(part)).length * 3 >= parts.length * 2;
 }
 
 function isRepeatedOrSequence(value: string): boolean {
