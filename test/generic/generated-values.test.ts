@@ -38,4 +38,43 @@ describe('generic credentials: values as generators make them', () => {
       { text: 'token: "abcXXXXdef123"' },
     ]);
   });
+
+  it('YAML, .properties and compose read a bare value as literal text; a flow mapping still ends it', () => {
+    expectCases('charts/app/values.yaml', [
+      { text: 'auth:\n  adminPassword: 1Ay(/1K%jK@XzV8', secret: '1Ay(/1K%jK@XzV8' },
+      { text: '  apiToken: ok;SK,$Y(Vu=:RvA  # from the vault', secret: 'ok;SK,$Y(Vu=:RvA' },
+      { text: 'db: {user: app, password: Qw7rT2zX9k}', secret: 'Qw7rT2zX9k' },
+      { text: '  password: getPassword()' },
+      { text: '  password: {{ .Values.db.password }}' },
+    ]);
+    expectCases('src/main/resources/application.properties', [{ text: 'spring.datasource.password=K(q&M4u^1q3C]', secret: 'K(q&M4u^1q3C]' }]);
+    expectCases('docker-compose.yml', [{ text: 'services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=t(bE(cC%8vYG', secret: 't(bE(cC%8vYG' }]);
+  });
+
+  it('a connection string value runs to its ;, whatever it holds', () => {
+    expectCases('src/Startup.cs', [
+      { text: 'var connection = "Server=db;Database=shop;User Id=app;Password=O{MZ3s<r+OwJ;";', secret: 'O{MZ3s<r+OwJ' },
+      { text: 'var other = "Server=db;User Id=app;Password=W!+xAe<~8oOJvnWa";', secret: 'W!+xAe<~8oOJvnWa' },
+      { text: 'var local = "Server=db;User Id=app;Password=;";' },
+    ]);
+  });
+
+  it('Terraform: a variable block names the default below it', () => {
+    expectCases('infra/variables.tf', [
+      { text: 'variable "db_password" {\n  description = "Primary database password"\n  type        = string\n  sensitive   = true\n  default     = "Quill-Harbor-62"\n}', secret: 'Quill-Harbor-62' },
+      { text: 'variable "api_token" {\n  default = "b64url_Tk9QZ2xSa3FmWnR3"\n}', secret: 'b64url_Tk9QZ2xSa3FmWnR3' },
+      { text: 'variable "region" {\n  default = "eu-central-1"\n}' },
+      { text: 'variable "password_length" {\n  default = "24"\n}' },
+      { text: 'variable "db_password" {\n  type = string\n}\nresource "aws_db_instance" "main" {\n  default = "Quill-Harbor-62"\n}' },
+    ]);
+  });
+
+  it('a quoted value in prose keeps its last character; random case in a dotted value is no module name', () => {
+    expectCases('docs/runbook.md', [{ text: 'The staging admin password is `violetviolet8423!`.', secret: 'violetviolet8423!' }]);
+    expectCases('config/app.yaml', [
+      { text: 'password: "nNpRhL.dIa__Sp"', secret: 'nNpRhL.dIa__Sp' },
+      { text: 'api_key: "cfg.Srv.MgmtPwd"' },
+      { text: 'secret: "com.acme.payments.SecretProvider"' },
+    ]);
+  });
 });

@@ -23,6 +23,8 @@ export interface RawCandidate {
   implied?: string;
   /** Written as code (an unquoted word is then an expression). */
   code: boolean;
+  /** Unquoted in a syntax where a bare value is literal text (a `(` in it is no call). */
+  literalBare?: boolean;
   decoded?: string[];
   jwt?: JwtInfo;
   /** Lowers the score: the URL's host is a local or documentation host. */
@@ -39,8 +41,10 @@ export interface LineContext {
   kubernetesSecret: () => boolean;
   /** The line before this one (asked only of a `value:` line, to find the name it belongs to). */
   previousLine?: () => string;
-  /** A dotenv file: dotenv reads an unquoted value to the first space, so `;`, `)`, `}` and `]` are part of it. */
-  dotenv?: boolean;
+  /** Up to `count` lines before this one, nearest first (asked only of a Terraform `default =` line). */
+  linesBefore?: (count: number) => string[];
+  /** dotenv, YAML, .properties, INI (../file-context.ts): an unquoted value is literal text up to a space. */
+  literalBare?: boolean;
 }
 
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
@@ -59,6 +63,20 @@ const NAME_VALUE_PAIR = /["']?(?:name|key|Name|Key)["']?[ \t]*[:=][ \t]*(["'])([
 /** A `value:` line of a YAML list or map whose name is on the line before (`- name: API_KEY` / `value: …`). */
 const YAML_VALUE = /^([ \t]*)(?:-[ \t]+)?value:[ \t]*(["']?)([^\s"'#]{1,300})\2[ \t]*$/;
 const YAML_NAME_BEFORE = /^([ \t]*)(?:-[ \t]+)?(?:name:[ \t]*(["']?)([\w.-]{1,80})\2|(["']?)([\w.-]{1,80})\4:)[ \t]*$/;
+const HCL_DEFAULT = /^[ \t]*default[ \t]*=[ \t]*"([^"\\\n]*)"[ \t]*(?:#.*|\/\/.*)?$/;
+const HCL_VARIABLE = /^[ \t]*variable[ \t]+"([\w-]{1,80})"[ \t]*\{/;
+/** A block ends, or another starts: the `default` line is not the variable's. */
+const HCL_BLOCK_EDGE = /^\}|^[ \t]*(?:resource|data|module|output|locals|provider|terraform|variable)\b/;
+const HCL_BLOCK_LINES = 12;
+
+function hclVariableName(lines: readonly string[]): string | undefined {
+  for (const line of lines) {
+    const header = HCL_VARIABLE.exec(line);
+    if (header !== null) return header[1];
+    if (HCL_BLOCK_EDGE.test(line)) return undefined;
+  }
+  return undefined;
+}
 const XML_KEY_VALUE = /\b(?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"[ \t]+value[ \t]*=[ \t]*"([^"]*)"/gi;
 const XML_VALUE_KEY = /\bvalue[ \t]*=[ \t]*"([^"]*)"[ \t]+(?:key|name)[ \t]*=[ \t]*"([^"]{1,80})"/gi;
 /** `<entry key="api.token">…</entry>`: the key or name attribute names the element's text. */
@@ -373,6 +391,16 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       }
     }
   }
+  // Terraform: `variable "db_password" {` names the `default = "…"` a few lines below it.
+  if (!code && context.linesBefore !== undefined && lower.includes('default')) {
+    const hcl = HCL_DEFAULT.exec(line);
+    const name = hcl === null ? undefined : hclVariableName(context.linesBefore(HCL_BLOCK_LINES));
+    if (hcl !== null && name !== undefined && CREDENTIAL_WORD.test(name)) {
+      const value = hcl[1]!;
+      const start = line.lastIndexOf(`"${value}"`) + 1;
+      add({ family: 'env', name, value, start, end: start + value.length, quoted: true, code: false });
+    }
+  }
   if (lower.includes('value') && line.includes('="')) {
     for (const match of line.matchAll(XML_KEY_VALUE)) {
       const name = match[1]!;
@@ -482,7 +510,8 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
     }
     if (/ (?:is|was) /.test(line)) for (const match of line.matchAll(PROSE_IS)) {
       const quoted = match[2] !== '';
-      const value = match[3]!.replace(/[.,;:!?)]+$/, '');
+      // A sentence's full stop is not part of a bare value; inside quotes every character is.
+      const value = quoted ? match[3]! : match[3]!.replace(/[.,;:!?)]+$/, '');
       // A bare word in a sentence is a word: only a quoted value or one with a digit reads as the secret.
       if (!quoted && !/\d/.test(value)) continue;
       const start = match.index + match[0].length - match[3]!.length - (quoted ? 1 : 0);
@@ -602,7 +631,8 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
       const annotation = TYPE_ANNOTATION.exec(line);
       if (annotation !== null) valueAt += annotation[0].length;
     }
-    const toSpace = context.dotenv === true;
+    // In a flow collection (`{user: app, password: …}`) the brackets and commas still end the value.
+    const toSpace = context.literalBare === true && !/[{[]/.test(line.slice(0, valueAt));
     let value = parseValue(line, valueAt, code, toSpace);
     // `password: string = "…"` (TypeScript), `password: str = "…"` (Python): skip the type annotation.
     if (value !== undefined && !value.quoted && operator === ':' && /^[ \t]*=(?![=>])/.test(line.slice(value.end))) {
@@ -637,6 +667,13 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
     else if (line.slice(match.index - 2, match.index) === '--' || (before === '-' && /\s-$/.test(line.slice(0, match.index)))) family = 'cli';
     else if (upperSnake && !value.quoted && (operator === '=' || operator === ':') && !code) family = 'env';
     else if (upperSnake && operator === '=' && !code && /^[ \t]*(?:#+[ \t]*)?(?:export[ \t]+|set[ \t]+|-[ \t]+)?$/.test(line.slice(0, nameStart - open.length))) family = 'env';
+    // `Password=O{MZ3s<r+OwJ;`: in a connection string only `;` (or the string's own quote) ends a value.
+    if (family === 'connection-string' && !value.quoted) {
+      let end = value.start;
+      while (end < line.length && line[end] !== ';' && line[end] !== '\r' && (enclosing === '' || line[end] !== enclosing)) end++;
+      const text = line.slice(value.start, end).trimEnd();
+      value = { text, start: value.start, end: value.start + text.length, quoted: false };
+    }
     let text = value.text;
     let decoded: string[] | undefined;
     if (!value.quoted && operator === ':' && /^[ \t]{2,}/.test(line) && context.kubernetesSecret()) {
@@ -654,6 +691,7 @@ function extractKeyValues(line: string, context: LineContext, add: (candidate: R
       end: value.end,
       quoted: value.quoted || insideString,
       code: code && !insideString,
+      ...(toSpace && !value.quoted ? { literalBare: true } : {}),
       ...(code && SIGNATURE.test(line.slice(0, match.index)) ? { inSignature: true } : {}),
       ...(decoded === undefined ? {} : { decoded }),
     });

@@ -15,8 +15,11 @@ export interface FileContext {
   signals: string[];
   /** A package manager's lockfile (../lockfile.ts): only credentials inside URLs can be in one. */
   lockfile: boolean;
-  /** A dotenv file (`.env`, `.env.production`, `prod.env`): an unquoted value runs to a space, `;` and `)` included. */
-  dotenv: boolean;
+  /**
+   * dotenv, YAML, .properties, INI: an unquoted value is literal text up to a space (`;`, `)`, `]` and `(`
+   * are part of a password there), not an expression or a shell word.
+   */
+  literalBare: boolean;
 }
 
 const CODE = new Set(['ps1', 'psm1', 'psd1', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'mts', 'cts', 'py', 'pyw', 'java', 'kt', 'kts', 'scala', 'groovy', 'gradle', 'cs', 'vb', 'fs', 'go', 'rb', 'php', 'rs', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'm', 'mm', 'dart', 'lua', 'pl', 'pm', 'r', 'jl', 'ex', 'exs', 'erl', 'clj', 'vue', 'svelte', 'sol', 'cshtml', 'razor', 'ipynb']);
@@ -33,6 +36,7 @@ const EXAMPLE_FILE = /\.(?:example|sample|template|tmpl|dist|default|defaults|sk
 
 /** Not `.envrc`: direnv's file is a shell script. */
 const DOTENV = /^\.env(?:\.[\w.-]+)?$|\.env$/;
+const LITERAL_BARE = new Set(['yml', 'yaml', 'properties', 'ini', 'cfg', 'conf', 'cnf']);
 
 /** A history holds a few thousand paths over a hundred thousand blobs: each path is read once. */
 const cache = new Map<string, FileContext>();
@@ -83,5 +87,5 @@ function readContext(path: string): FileContext {
     score -= 0.1;
     signals.push('documentation file');
   }
-  return { score, syntax, signals: Object.freeze(signals) as string[], lockfile: isLockfile(base), dotenv: DOTENV.test(base) };
+  return { score, syntax, signals: Object.freeze(signals) as string[], lockfile: isLockfile(base), literalBare: DOTENV.test(base) || LITERAL_BARE.has(extension) };
 }

@@ -127,6 +127,7 @@ export function scoreCandidate(candidate: RawCandidate, pathScore: number, pathS
   const value = scoreValue(candidate.value, {
     quoted: candidate.quoted,
     code: candidate.code,
+    ...(candidate.literalBare === true ? { literalBare: true } : {}),
     nameStrength: strength,
     saysHash,
     headIsKey,
@@ -177,7 +178,17 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
       const from = data.lastIndexOf(10, start - 2) + 1;
       return data.toString('utf8', Math.max(from, start - 1024), start - 1).replace(/\r$/, '');
     };
-    for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret, previousLine, dotenv: file.dotenv })) {
+    const linesBefore = (count: number): string[] => {
+      const lines: string[] = [];
+      let end = start - 1;
+      while (lines.length < count && end >= 0) {
+        const from = end === 0 ? 0 : data.lastIndexOf(10, end - 1) + 1;
+        lines.push(data.toString('utf8', Math.max(from, end - 1024), end).replace(/\r$/, ''));
+        end = from - 1;
+      }
+      return lines;
+    };
+    for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret, previousLine, linesBefore, literalBare: file.literalBare })) {
       const rule = scorer.ruleOf.get(candidate.family);
       if (rule === undefined) continue;
       const byteStart = start + (ascii ? candidate.start : Buffer.byteLength(line.slice(0, candidate.start)));

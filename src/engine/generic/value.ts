@@ -11,6 +11,8 @@ export interface ValueContext {
   quoted: boolean;
   /** The line is code (not config, not a command line): an unquoted word there is an identifier. */
   code: boolean;
+  /** Unquoted where a bare value is literal text (dotenv, YAML, .properties, INI): a `(` in it is no call. */
+  literalBare?: boolean;
   nameStrength: 'strong' | 'weak' | 'none';
   saysHash: boolean;
   headIsKey?: boolean;
@@ -49,6 +51,9 @@ const TEMPLATE = /\$\{|\$\(|\{\{|\}\}|%\([\w.]+\)[sd]|^%[\w.]+%$|#\{|<%|\$\[|@\{
 
 /** Calls and lookups: `os.environ[...]`, `process.env.X`, `getenv(...)`, `config.get(...)`, `secrets.X`. */
 const REFERENCE = /process\.env|os\.environ|getenv|environ\.get|System\.getenv|Environment\.|ENV\[|ENV\.fetch|env\(|\bsecrets\.|\bvars\.|\bsettings\.|\bconfig\.|\bparams\.|\bargs\.|\boptions\.|\bopts\.|\bprops\.|\brequest\.|\breq\.|\bself\.|\bthis\.|^\w+(?:\.\w+)*\([^)]*\)?$|keyring|keychain|\.read\(|secretsmanager|^arn:|^projects\/[\w-]+\/secrets/;
+
+/** `1Ay(/1K%jK`: where a bare value is literal text, a call must be closed to be one. */
+const UNCLOSED_CALL = /^\w+(?:\.\w+)*\([^)]*$/;
 
 const HASH_FORMAT = /^\$(?:2[abxy]?|argon2(?:id|i|d)?|5|6|1|pbkdf2(?:-sha\d+)?|scrypt|y|apr1)\$|^(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|sha1|md5|scrypt)\$|^\{(?:SSHA|SHA|SSHA256|SSHA512|CRYPT|MD5|SMD5|PBKDF2)\}/i;
 
@@ -102,9 +107,9 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (TEMPLATE.test(trimmed)) return no('template or variable reference');
   if (!context.quoted && context.code) return no('unquoted in code: an expression, not a literal');
   if (!context.quoted && /^[{[(<]/.test(trimmed)) return no('a structure, not a value');
-  if (!context.quoted && (REFERENCE.test(trimmed) || trimmed.includes('('))) return no('reference (lookup or call), not a value');
+  if (!context.quoted && (context.literalBare === true ? REFERENCE.test(trimmed) && !UNCLOSED_CALL.test(trimmed) : REFERENCE.test(trimmed) || trimmed.includes('('))) return no('reference (lookup or call), not a value');
   if (/^[A-Z][a-z]+-[A-Z][A-Za-z]+$/.test(trimmed)) return no('PowerShell command, not a value');
-  if (DOTTED_NAME.test(trimmed)) return no('dotted name (module, setting or message key)');
+  if (DOTTED_NAME.test(trimmed) && !trimmed.split('.').some(isRandomCase)) return no('dotted name (module, setting or message key)');
   if (NAMES_A_CREDENTIAL.test(trimmed) || (/^[A-Za-z]+$/.test(trimmed) && /password|passwd|secret|token|apikey|credential/i.test(trimmed))) return no('names a credential rather than being one');
   if (/^X-[A-Za-z]+(?:-[A-Za-z]+)+$/.test(trimmed)) return no('an HTTP header name');
   if (/^(?:bearer|basic|token|digest|bot)\s/i.test(trimmed)) return no('an Authorization value (judged as a header)');
@@ -190,6 +195,11 @@ function isBase64WithSlashes(value: string): boolean {
   if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value)) return false;
   const parts = value.replace(/=+$/, '').split('/').filter((part) => part.length >= 4);
   return parts.length > 0 && parts.filter((part) => looksGenerated(part)).length * 3 >= parts.length * 2;
+}
+
+/** `nNpRhL`: case flips inside words three times or more; names (`MgmtPwd`, `SecretProvider`) flip at word starts only. */
+function isRandomCase(part: string): boolean {
+  return part.length >= 6 && looksGenerated(part) && (part.match(/[a-z][A-Z]/g)?.length ?? 0) >= 3;
 }
 
 function isRepeatedOrSequence(value: string): boolean {
