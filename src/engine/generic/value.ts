@@ -187,9 +187,9 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
 }
 
 /**
- * `W7mC/UyxAeEofajcOe/jnXUabGglMckY`: one random base64 value in 16 of 32 characters holds two slashes, so
- * it reads as `dir/dir/file`. The parts of a path are names (`src`, `main`, `Controllers`, `photo1` now
- * and then); most parts of base64 look generated.
+ * `W7mC/UyxAeEofajcOe/jnXUabGglMckY`: about one random base64 value of 32 characters in 11 holds two
+ * slashes, and reads as `dir/dir/file`. The parts of a path are names (`src`, `main`, `Controllers`, a
+ * `photo1` now and then); most parts of base64 look generated.
  */
 function isBase64WithSlashes(value: string): boolean {
   if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value)) return false;
