@@ -19,6 +19,9 @@ export const stagedSource: SourceDefinition<StagedOptions> = {
   name: 'staged',
   async open(options) {
     const path = options.path ?? '.';
+    // git diff runs in the directory given, as git rev-parse does: started together, a hook waits for one.
+    const staged = stagedFiles(path);
+    staged.catch(() => {});
     const repo = await openRepository(path, 'keyward scan --staged');
     if (repo.root === undefined) throw new KeywardError(`${path} is a bare repository: it has no index to scan`, { hint: 'run keyward scan --staged inside a work tree' });
     const byPath = new Map<string, StagedFile>();
@@ -26,7 +29,7 @@ export const stagedSource: SourceDefinition<StagedOptions> = {
       name: 'staged',
       root: repo.root,
       async *chunks(context) {
-        const files = await stagedFiles(repo.cwd);
+        const files = await staged;
         if (files.length === 0) return;
         const contents = await readObjects(repo.cwd, [...new Set(files.map((file) => file.oid))], context.maxFileSize);
         for (const file of files) {
