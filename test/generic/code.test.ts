@@ -94,4 +94,22 @@ describe('generic credentials in code', () => {
       { text: '$Token = Get-Secret -Name BackupToken -AsPlainText' },
     ]);
   });
+
+  it('login calls whose user and password are the last two strings, after other arguments', () => {
+    const [a, b, c, d, e, f] = [fake(14, 401), fake(15, 402), fake(13, 403), fake(16, 404), fake(14, 405), fake(12, 406)];
+    expectCases('app/db.php', [
+      { text: `$pdo = new PDO($dsn, "app", "${a}");`, secret: a },
+      { text: '$pdo = new PDO($dsn, $user, $password);' },
+    ]);
+    expectCases('src/Db.java', [{ text: `Connection c = DriverManager.getConnection(url, "app", "${b}");`, secret: b }]);
+    expectCases('app/mail.py', [
+      { text: `server.login("alerts@acme.dev", "${c}")`, secret: c },
+      { text: `requests.get(url, auth=("deploy", "${d}"))`, secret: d },
+      { text: `conn.simple_bind_s("cn=admin,dc=acme,dc=dev", "${e}")`, secret: e },
+      { text: 'client.login(username, password)' },
+      { text: 'requests.get(url, auth=("deploy", os.environ["DEPLOY_PASSWORD"]))' },
+      { text: 'log.info("login(%s, %s)", "user", "failed")' },
+    ]);
+    expectCases('lib/notify.rb', [{ text: `Net::SMTP.start("smtp.acme.dev", 587, "acme.dev", "alerts", "${f}", :login)`, secret: f }]);
+  });
 });

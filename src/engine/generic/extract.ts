@@ -56,6 +56,12 @@ const LONG_OPTION = /(?:^|[\s"'(])(--?[A-Za-z][\w.-]{1,80})(=|[ \t]+)(["']?)([^\
 const USER_OPTION = /(?:^|\s)(?:-u|--user|--basic-auth|-U)[ \t]+(["']?)([^\s:"']+):([^\s"']+)/g;
 const SECURE_STRING = /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(["'])([^"'\n]+)\1/gi;
 const CREDENTIAL_CALL = /\b((?:[A-Za-z_][\w.]*)?Credentials?(?:\.(?:basic|create|of|from))?|[A-Za-z_][\w.]*(?:BasicAuth|basic_auth|basicAuth|Authentication|PasswordAuth\w*|HTTPDigestAuth|DigestAuth|auth|Auth|login|Login|connect|Connect))[ \t]*(?:=|\()[ \t]*[([]?[ \t]*(["'])([^"'\n]{1,100})\2[ \t]*,[ \t]*(?:password[ \t]*=[ \t]*)?(["'])([^"'\n]{1,200})\4/g;
+/**
+ * A login call whose user and password are its last two string arguments, after up to three others:
+ * `new PDO($dsn, "app", "…")`, `getConnection(url, "app", "…")`, `server.login("ops", "…")`,
+ * `simple_bind_s(dn, "…")`, `auth=("deploy", "…")`, `Net::SMTP.start(host, 587, domain, "ops", "…", :login)`.
+ */
+const POSITIONAL_LOGIN = /\b(new[ \t]+PDO|getConnection|simple_bind_s|simple_bind|bind_s|ldap_bind|Net::SMTP\.start|Net::FTP\.(?:new|open)|login|auth[ \t]*=)[ \t]*\((?:[ \t]*(?:(["'])[^"'\n]*\2|[^"'(),\n]+)[ \t]*,){0,3}[ \t]*(["'])([^"'\n]{1,100})\3[ \t]*,[ \t]*(["'])([^"'\n]{1,200})\5[ \t]*[,)]/g;
 const NAMED_STRING_CALL = /(?:^|[^\w])([A-Za-z_][\w.:]*)?[ \t]*[({][ \t]*(["'])([A-Za-z_][\w.\- ]{1,60})\2[ \t]*,[ \t]*(["'])((?:\\.|[^\\"'\n])*)\4/g;
 const XML_ELEMENT = /<([A-Za-z_][\w.:-]{0,60})(?:[ \t][^>]{0,200})?>([^<\n]{1,300})<\/\1>/g;
 /** `{"name": "DB_PASSWORD", "value": "…"}` (ECS, Kubernetes JSON), `{ name = "API_KEY", value = "…" }` (HCL). */
@@ -336,6 +342,12 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       const value = match[5]!;
       const start = match.index + match[0].length - value.length - 1;
       add({ family: 'assignment', name: `${match[1]} password`, value, start, end: start + value.length, quoted: true, code, implied: `${match[1]}(user, password)`, user: match[3]! });
+    }
+    if (/pdo|connection|bind|login|auth|net::/.test(lower)) for (const match of line.matchAll(POSITIONAL_LOGIN)) {
+      const call = match[1]!.replace(/[ \t]*=$/, '').replace(/[ \t]+/g, ' ');
+      const value = match[6]!;
+      const start = match.index + match[0].lastIndexOf(`${match[5]}${value}${match[5]}`) + 1;
+      add({ family: 'assignment', name: `${call} password`, value, start, end: start + value.length, quoted: true, code, implied: `${call}(…, user, password)`, user: match[4]! });
     }
     for (const match of line.matchAll(NAMED_STRING_CALL)) {
       const name = match[3]!;
