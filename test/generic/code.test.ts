@@ -112,4 +112,19 @@ describe('generic credentials in code', () => {
     ]);
     expectCases('lib/notify.rb', [{ text: `Net::SMTP.start("smtp.acme.dev", 587, "acme.dev", "alerts", "${f}", :login)`, secret: f }]);
   });
+
+  it('Visual Basic declarations and Jupyter notebook cells, whose code sits in JSON strings', () => {
+    const [a, b, c, d] = [fake(15, 411), fake(16, 412), fake(18, 413), fake(14, 414)];
+    expectCases('src/Settings.vb', [
+      { text: `Dim password As String = "${a}"`, secret: a },
+      { text: `Private Const ApiKey As String = "${b}"`, secret: b },
+      { text: 'Dim passwordPrompt As String = "Enter your password"' },
+    ]);
+    // One notebook line per case, as Jupyter writes them: two-space JSON, each source line a string.
+    expectCases('analysis.ipynb', [
+      { text: `    "openai_api_key = \\"${c}\\"\\n",`, secret: c },
+      { text: `    "client = OpenAI(api_key=\\"${d}\\")\\n",`, secret: d },
+      { text: '    "db = connect(password=os.environ[\\"DB_PASSWORD\\"])\\n",' },
+    ]);
+  });
 });

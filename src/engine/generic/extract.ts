@@ -54,6 +54,8 @@ const AUTH_SCHEME = /\b(Basic|Bearer|Token|Digest|Bot|token|bearer|basic)[ \t]+(
 const QUERY = /[?&;]([A-Za-z_][\w.\-[\]]{0,40})=([^&\s"'#<>;`)]{1,300})/g;
 const LONG_OPTION = /(?:^|[\s"'(])(--?[A-Za-z][\w.-]{1,80})(=|[ \t]+)(["']?)([^\s"'`]+)/g;
 const USER_OPTION = /(?:^|\s)(?:-u|--user|--basic-auth|-U)[ \t]+(["']?)([^\s:"']+):([^\s"']+)/g;
+/** Visual Basic: `Dim password As String = "…"`, `Private Const ApiKey As String = "…"`. */
+const VB_STRING = /\b([A-Za-z_]\w{0,60})[ \t]+As[ \t]+String[ \t]*=[ \t]*"([^"\n]*)"/gi;
 const SECURE_STRING = /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(["'])([^"'\n]+)\1/gi;
 const CREDENTIAL_CALL = /\b((?:[A-Za-z_][\w.]*)?Credentials?(?:\.(?:basic|create|of|from))?|[A-Za-z_][\w.]*(?:BasicAuth|basic_auth|basicAuth|Authentication|PasswordAuth\w*|HTTPDigestAuth|DigestAuth|auth|Auth|login|Login|connect|Connect))[ \t]*(?:=|\()[ \t]*[([]?[ \t]*(["'])([^"'\n]{1,100})\2[ \t]*,[ \t]*(?:password[ \t]*=[ \t]*)?(["'])([^"'\n]{1,200})\4/g;
 /**
@@ -227,6 +229,15 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       // `Password=…;` in a connection string is not a query parameter.
       if (match[0][0] === ';' || (match[0][0] !== '?' && !/[?]/.test(line.slice(0, match.index)) && !/https?:\/\//i.test(line))) continue;
       add({ family: 'query', name, value, start, end: start + match[2]!.length, quoted: true, code: false });
+    }
+  }
+  if (/ as +string/i.test(line)) {
+    for (const match of line.matchAll(VB_STRING)) {
+      const name = match[1]!;
+      if (!CREDENTIAL_WORD.test(name)) continue;
+      const value = match[2]!;
+      const start = match.index + match[0].length - value.length - 1;
+      add({ family: 'assignment', name, value, start, end: start + value.length, quoted: true, code });
     }
   }
   if (dash) {

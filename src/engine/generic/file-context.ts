@@ -20,6 +20,8 @@ export interface FileContext {
    * are part of a password there), not an expression or a shell word.
    */
   literalBare: boolean;
+  /** A Jupyter notebook: its code is in JSON strings, with every quote escaped. */
+  notebook: boolean;
 }
 
 const CODE = new Set(['ps1', 'psm1', 'psd1', 'js', 'mjs', 'cjs', 'jsx', 'ts', 'tsx', 'mts', 'cts', 'py', 'pyw', 'java', 'kt', 'kts', 'scala', 'groovy', 'gradle', 'cs', 'vb', 'fs', 'go', 'rb', 'php', 'rs', 'swift', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'm', 'mm', 'dart', 'lua', 'pl', 'pm', 'r', 'jl', 'ex', 'exs', 'erl', 'clj', 'vue', 'svelte', 'sol', 'cshtml', 'razor', 'ipynb']);
@@ -87,5 +89,5 @@ function readContext(path: string): FileContext {
     score -= 0.1;
     signals.push('documentation file');
   }
-  return { score, syntax, signals: Object.freeze(signals) as string[], lockfile: isLockfile(base), literalBare: DOTENV.test(base) || LITERAL_BARE.has(extension) };
+  return { score, syntax, signals: Object.freeze(signals) as string[], lockfile: isLockfile(base), literalBare: DOTENV.test(base) || LITERAL_BARE.has(extension), notebook: extension === 'ipynb' };
 }

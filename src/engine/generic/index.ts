@@ -171,8 +171,14 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
   if (selector === undefined) return found;
   const seen = new Set<string>();
   const scoreLine = (start: number, end: number) => {
-    const line = data.toString('utf8', start, end);
-    const ascii = line.length === end - start;
+    const text = data.toString('utf8', start, end);
+    const ascii = text.length === end - start;
+    // A notebook's cells are JSON strings: `"key = \"…\"\n",` is code, wrapped and with its quotes escaped.
+    // The wrapper becomes spaces (offsets stay), then each `\"` a quote (offsets are mapped back).
+    const unwrapped = file.notebook ? unwrapNotebookLine(text) : text;
+    const escapes = file.notebook && unwrapped.includes('\\"') ? escapedQuotes(unwrapped) : undefined;
+    const line = escapes === undefined ? unwrapped : unwrapped.replaceAll('\\"', '"');
+    const original = (offset: number) => (escapes === undefined ? offset : offset + escapesBefore(escapes, offset));
     const previousLine = () => {
       if (start === 0) return '';
       const from = data.lastIndexOf(10, start - 2) + 1;
@@ -191,8 +197,9 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
     for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret, previousLine, linesBefore, literalBare: file.literalBare })) {
       const rule = scorer.ruleOf.get(candidate.family);
       if (rule === undefined) continue;
-      const byteStart = start + (ascii ? candidate.start : Buffer.byteLength(line.slice(0, candidate.start)));
-      const byteEnd = start + (ascii ? candidate.end : Buffer.byteLength(line.slice(0, candidate.end)));
+      const [from, to] = [original(candidate.start), original(candidate.end)];
+      const byteStart = start + (ascii ? from : Buffer.byteLength(text.slice(0, from)));
+      const byteEnd = start + (ascii ? to : Buffer.byteLength(text.slice(0, to)));
       const key = `${byteStart}:${candidate.value}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -245,4 +252,25 @@ export const MAX_EXPLAINED = 2000;
 function redactValue(value: string): string {
   const visible = Math.min(4, Math.floor(value.length / 4));
   return `${JSON.stringify(value.slice(0, visible)).slice(0, -1)}…" (${value.length} chars)`;
+}
+
+function unwrapNotebookLine(text: string): string {
+  const open = /^[ \t]*"/.exec(text);
+  const close = /(?:\\n)?",?[ \t\r]*$/.exec(text);
+  if (open === null || close === null || close.index < open[0].length) return text;
+  return `${' '.repeat(open[0].length)}${text.slice(open[0].length, close.index)}${' '.repeat(text.length - close.index)}`;
+}
+
+/** Where each `\"` of a notebook line starts, counted in the unescaped line (one character shorter for each). */
+function escapedQuotes(text: string): number[] {
+  const at: number[] = [];
+  for (let i = text.indexOf('\\"'); i !== -1; i = text.indexOf('\\"', i + 2)) at.push(i - at.length);
+  return at;
+}
+
+/** How many backslashes the unescaping removed before `offset` of the unescaped line. */
+function escapesBefore(escapes: readonly number[], offset: number): number {
+  let count = 0;
+  while (count < escapes.length && escapes[count]! < offset) count++;
+  return count;
 }
