@@ -45,6 +45,11 @@ describe('generic credentials: values as generators make them', () => {
       { text: '  apiToken: ok;SK,$Y(Vu=:RvA  # from the vault', secret: 'ok;SK,$Y(Vu=:RvA' },
       { text: 'db: {user: app, password: Qw7rT2zX9k}', secret: 'Qw7rT2zX9k' },
       { text: '  password: getPassword()' },
+      // Near misses the literal reading must not report: a policy's pattern, a list of names.
+      { text: '  password_regex: ^(?=.*[A-Z])(?=.*\\d).{8,}$' },
+      { text: '  password_pattern: ^[a-zA-Z0-9!@#]{12,}$' },
+      { text: '  api_key_header: X-API-Key;X-Auth' },
+      { text: '  secret_name: payments-db;v2' },
       { text: '  password: {{ .Values.db.password }}' },
     ]);
     expectCases('src/main/resources/application.properties', [{ text: 'spring.datasource.password=K(q&M4u^1q3C]', secret: 'K(q&M4u^1q3C]' }]);

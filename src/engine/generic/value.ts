@@ -52,6 +52,9 @@ const TEMPLATE = /\$\{|\$\(|\{\{|\}\}|%\([\w.]+\)[sd]|^%[\w.]+%$|#\{|<%|\$\[|@\{
 /** Calls and lookups: `os.environ[...]`, `process.env.X`, `getenv(...)`, `config.get(...)`, `secrets.X`. */
 const REFERENCE = /process\.env|os\.environ|getenv|environ\.get|System\.getenv|Environment\.|ENV\[|ENV\.fetch|env\(|\bsecrets\.|\bvars\.|\bsettings\.|\bconfig\.|\bparams\.|\bargs\.|\boptions\.|\bopts\.|\bprops\.|\brequest\.|\breq\.|\bself\.|\bthis\.|^\w+(?:\.\w+)*\([^)]*\)?$|keyring|keychain|\.read\(|secretsmanager|^arn:|^projects\/[\w-]+\/secrets/;
 
+/** `^(?=.*[A-Z])(?=.*\d).{8,}$`, `^[a-zA-Z0-9!@#]{12,}$`: a password policy's pattern. */
+const REGEX_VALUE = /^\^.+\$$|\(\?[=!:]|\[[^\]]*(?:a-z|A-Z|0-9)[^\]]*\](?:[*+?]|\{\d)/;
+
 /** `1Ay(/1K%jK`: where a bare value is literal text, a call must be closed to be one. */
 const UNCLOSED_CALL = /^\w+(?:\.\w+)*\([^)]*$/;
 
@@ -125,6 +128,8 @@ export function scoreValue(value: string, context: ValueContext): ValueScore {
   if (DURATION.test(trimmed)) return no('duration or size');
   if (COLOR.test(trimmed) && trimmed.length <= 7) return no('colour');
   if (PATHLIKE.test(trimmed) && !isBase64WithSlashes(trimmed)) return no('path or URL (where a secret is, not the secret)');
+  if (REGEX_VALUE.test(trimmed)) return no('a regular expression (a rule for the credential, not one)');
+  if (context.literalBare === true && trimmed.includes(';') && trimmed.split(';').every(isNameLike)) return no('a list of names');
   if (SENTENCE.test(trimmed)) return no('prose');
   if (/\s/.test(trimmed) && trimmed.split(/\s+/).length > 3 && !/\d/.test(trimmed)) return no('several words: prose or a command');
   if (VERIFIER.test(trimmed)) return no('stored password verifier (a hash), not the password');
@@ -195,6 +200,11 @@ function isBase64WithSlashes(value: string): boolean {
   if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(value) || !/[a-z]/.test(value) || !/[A-Z]/.test(value)) return false;
   const parts = value.replace(/=+$/, '').split('/').filter((part) => part.length >= 4);
   return parts.length > 0 && parts.filter((part) => looksGenerated(part)).length * 3 >= parts.length * 2;
+}
+
+/** `X-API-Key;X-Auth`, `payments-db;v2`: each part of a `;` list is a short or worded name. */
+function isNameLike(part: string): boolean {
+  return /^[A-Za-z][\w.-]*$/.test(part) && (part.length < 8 || !looksGenerated(part.replace(/[-_.]/g, '')));
 }
 
 /** `nNpRhL`: case flips inside words three times or more; names (`MgmtPwd`, `SecretProvider`) flip at word starts only. */
