@@ -39,9 +39,10 @@ export interface LineContext {
   syntax: Syntax;
   /** Whether the chunk is a Kubernetes Secret, whose `data:` values are base64; asked only of such a value. */
   kubernetesSecret: () => boolean;
-  /** The line before this one (asked only of a `value:` line, to find the name it belongs to). */
-  previousLine?: () => string;
-  /** Up to `count` lines before this one, nearest first (asked only of a Terraform `default =` line). */
+  /**
+   * Up to `count` lines before this one, nearest first: asked only of a YAML `value:` line (the name is on
+   * the line before) and a Terraform `default =` line (the name is on its block's first line).
+   */
   linesBefore?: (count: number) => string[];
   /** dotenv, YAML, .properties, INI (../file-context.ts): an unquoted value is literal text up to a space. */
   literalBare?: boolean;
@@ -401,9 +402,9 @@ export function extractLine(line: string, context: LineContext): RawCandidate[] 
       claimed.push([match.index, match.index + match[0].length]);
     }
   }
-  if (!code && context.previousLine !== undefined && lower.includes('value:')) {
+  if (!code && context.linesBefore !== undefined && lower.includes('value:')) {
     const yaml = YAML_VALUE.exec(line);
-    const before = yaml === null ? null : YAML_NAME_BEFORE.exec(context.previousLine());
+    const before = yaml === null ? null : YAML_NAME_BEFORE.exec(context.linesBefore(1)[0] ?? '');
     // The name's line is the list item (`- name:` at the same indent or its dash) or the parent key (less indent).
     if (yaml !== null && before !== null && before[1]!.length <= yaml[1]!.length) {
       const name = before[3] ?? before[5]!;

@@ -179,11 +179,6 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
     const escapes = file.notebook && unwrapped.includes('\\"') ? escapedQuotes(unwrapped) : undefined;
     const line = escapes === undefined ? unwrapped : unwrapped.replaceAll('\\"', '"');
     const original = (offset: number) => (escapes === undefined ? offset : offset + escapesBefore(escapes, offset));
-    const previousLine = () => {
-      if (start === 0) return '';
-      const from = data.lastIndexOf(10, start - 2) + 1;
-      return data.toString('utf8', Math.max(from, start - 1024), start - 1).replace(/\r$/, '');
-    };
     const linesBefore = (count: number): string[] => {
       const lines: string[] = [];
       let end = start - 1;
@@ -194,7 +189,7 @@ export function scoreChunk(scorer: GenericScorer, data: Buffer, path: string, op
       }
       return lines;
     };
-    for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret, previousLine, linesBefore, literalBare: file.literalBare })) {
+    for (const candidate of extractLine(line, { syntax: file.syntax, kubernetesSecret, linesBefore, literalBare: file.literalBare })) {
       const rule = scorer.ruleOf.get(candidate.family);
       if (rule === undefined) continue;
       const [from, to] = [original(candidate.start), original(candidate.end)];
